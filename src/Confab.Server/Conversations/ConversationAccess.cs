@@ -1,0 +1,41 @@
+using Confab.Server.Http;
+using Confab.Server.Storage;
+
+namespace Confab.Server.Conversations;
+
+/// <summary>A conversation as one user may reach it: as a member, or as a reader of a public channel.</summary>
+public sealed record ConversationAccess(ConversationRow Conversation, MemberRow? Member)
+{
+    public MemberRow RequireMember() =>
+        Member ?? throw ApiException.Forbidden(ErrorCodes.NotAMember, "You are not a member of this conversation.");
+
+    public MemberRow Require(string permission)
+    {
+        var member = RequireMember();
+        if (!member.Can(permission)) throw ApiException.Forbidden(ErrorCodes.MissingPermission, $"Your role here lacks the {permission} permission.");
+        return member;
+    }
+
+    public void RequireNotDirect(string action)
+    {
+        if (Conversation.IsDirect) throw ApiException.Forbidden(ErrorCodes.DirectConversation, $"Direct conversations cannot {action}.");
+    }
+}
+
+/// <summary>Loads a conversation for a user, hiding those the user may not see (404, never revealing them).</summary>
+public sealed class ConversationGuard(ConversationStore conversations, MemberStore members)
+{
+    public async Task<ConversationAccess> LoadAsync(DbSession db, string tenantId, string conversationId, string userId)
+    {
+        var conversation = await FindAsync(db, tenantId, conversationId);
+        var member = await members.FindAsync(db, tenantId, conversationId, userId);
+        if (member is null && !conversation.IsPublic) throw NotFound();
+        return new ConversationAccess(conversation, member);
+    }
+
+    /// <summary>The conversation whoever asks; for the tenant backend, which sees all of its tenant.</summary>
+    public async Task<ConversationRow> FindAsync(DbSession db, string tenantId, string conversationId) =>
+        Check.IsGeneratedId(conversationId) && await conversations.FindAsync(db, tenantId, conversationId) is { } found ? found : throw NotFound();
+
+    public static ApiException NotFound() => ApiException.NotFound(ErrorCodes.ConversationNotFound, "No such conversation, or you cannot see it.");
+}

@@ -1,0 +1,161 @@
+using Confab.Server.Storage;
+
+namespace Confab.Server.Conversations;
+
+/// <summary>A conversation of the caller's list, with the caller's member row and unread count.</summary>
+public sealed class ListedConversation
+{
+    public required ConversationRow Conversation { get; init; }
+    public required MemberRow Member { get; init; }
+    public long UnreadCount { get; init; }
+}
+
+public sealed record ConversationFilter(
+    string? Type, bool? Pinned, bool? Muted, bool Archived, bool? HasUnread, string? Query, string? Role, long Now);
+
+/// <summary>The SQL of conversations.</summary>
+public sealed class ConversationStore
+{
+    public const string Columns =
+        "tenant_id, id, type, title, description, avatar_url, public_username, read_only, metadata, owner_id, direct_key, member_count, last_seq, activity_at, created_at, updated_at";
+
+    /// <summary>Unread messages of member <c>m</c> in conversation <c>c</c>: others' live messages past the read pointer, not hidden by the member.</summary>
+    public const string UnreadCountSql =
+        """
+        (SELECT COUNT(*) FROM messages x
+         WHERE x.tenant_id = m.tenant_id AND x.conversation_id = m.conversation_id AND x.seq > m.last_read_seq
+           AND x.deleted_at IS NULL AND COALESCE(x.sender_id, '') <> m.user_id
+           AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.tenant_id = x.tenant_id AND h.user_id = m.user_id AND h.message_id = x.id))
+        """;
+
+    public Task<long> UnreadCountAsync(DbSession db, string tenantId, string conversationId, string userId) => db.ScalarAsync<long>(
+        $"SELECT {UnreadCountSql} FROM members m WHERE m.tenant_id = @tenantId AND m.conversation_id = @conversationId AND m.user_id = @userId",
+        new { tenantId, conversationId, userId });
+
+    public Task InsertAsync(DbSession db, ConversationRow row) => db.ExecuteAsync(
+        """
+        INSERT INTO conversations (tenant_id, id, type, title, description, avatar_url, public_username, read_only, metadata, owner_id,
+            direct_key, member_count, last_seq, activity_at, created_at, updated_at)
+        VALUES (@TenantId, @Id, @Type, @Title, @Description, @AvatarUrl, @PublicUsername, @ReadOnly, @Metadata, @OwnerId,
+            @DirectKey, @MemberCount, 0, @ActivityAt, @CreatedAt, @UpdatedAt)
+        """, row);
+
+    public Task<ConversationRow?> FindAsync(DbSession db, string tenantId, string id) => db.QuerySingleOrDefaultAsync<ConversationRow>(
+        $"SELECT {Columns} FROM conversations WHERE tenant_id = @tenantId AND id = @id", new { tenantId, id });
+
+    public Task<ConversationRow?> FindDirectAsync(DbSession db, string tenantId, string directKey) => db.QuerySingleOrDefaultAsync<ConversationRow>(
+        $"SELECT {Columns} FROM conversations WHERE tenant_id = @tenantId AND direct_key = @directKey", new { tenantId, directKey });
+
+    public async Task<bool> PublicUsernameTakenAsync(DbSession db, string tenantId, string publicUsername) =>
+        await db.ScalarAsync<long>(
+            "SELECT COUNT(*) FROM conversations WHERE tenant_id = @tenantId AND lower(public_username) = lower(@publicUsername)",
+            new { tenantId, publicUsername }) > 0;
+
+    public Task UpdateSharedAsync(DbSession db, ConversationRow row) => db.ExecuteAsync(
+        """
+        UPDATE conversations SET title = @Title, description = @Description, avatar_url = @AvatarUrl, read_only = @ReadOnly,
+            metadata = @Metadata, owner_id = @OwnerId, member_count = @MemberCount, updated_at = @UpdatedAt
+        WHERE tenant_id = @TenantId AND id = @Id
+        """, row);
+
+    /// <summary>Takes the next message seq of the conversation and marks it active; the row stays locked until commit.</summary>
+    public Task<long> NextSeqAsync(DbSession db, string tenantId, string id, long now) => db.ScalarAsync<long>(
+        "UPDATE conversations SET last_seq = last_seq + 1, activity_at = @now WHERE tenant_id = @tenantId AND id = @id RETURNING last_seq",
+        new { tenantId, id, now });
+
+    public async Task DeleteAsync(DbSession db, string tenantId, string id)
+    {
+        foreach (var table in new[] { "members", "conversation_bans", "messages", "hidden_messages", "receipt_moves" })
+            await db.ExecuteAsync($"DELETE FROM {table} WHERE tenant_id = @tenantId AND conversation_id = @id", new { tenantId, id });
+        await db.ExecuteAsync("DELETE FROM conversations WHERE tenant_id = @tenantId AND id = @id", new { tenantId, id });
+    }
+
+    /// <summary>The caller's conversations, most recent activity first, filtered; the cursor is (activity, id).</summary>
+    public async Task<IReadOnlyList<ListedConversation>> ListForUserAsync(
+        DbSession db, string tenantId, string userId, ConversationFilter filter, (long ActivityAt, string Id)? after, int limit)
+    {
+        var rows = await db.QueryAsync<ListedRow>(
+            $"""
+            SELECT * FROM (
+                SELECT c.tenant_id, c.id, c.type, c.title, c.description, c.avatar_url, c.public_username, c.read_only, c.metadata,
+                    c.owner_id, c.direct_key, c.member_count, c.last_seq, c.activity_at, c.created_at, c.updated_at,
+                    m.role AS m_role, m.permissions AS m_permissions, m.title AS m_title, m.joined_at AS m_joined_at,
+                    m.muted_until AS m_muted_until, m.notifications_muted AS m_notifications_muted,
+                    m.notifications_muted_until AS m_notifications_muted_until, m.pinned AS m_pinned, m.archived AS m_archived,
+                    m.last_read_seq AS m_last_read_seq, m.last_read_at AS m_last_read_at,
+                    m.last_delivered_seq AS m_last_delivered_seq, m.last_delivered_at AS m_last_delivered_at,
+                    {UnreadCountSql} AS unread_count
+                FROM members m JOIN conversations c ON c.tenant_id = m.tenant_id AND c.id = m.conversation_id
+                WHERE m.tenant_id = @tenantId AND m.user_id = @userId AND m.archived = @archived
+                  AND (@type IS NULL OR c.type = @type)
+                  AND (@pinned IS NULL OR m.pinned = @pinned)
+                  AND (@muted IS NULL OR (CASE WHEN m.notifications_muted = 1 AND (m.notifications_muted_until IS NULL OR m.notifications_muted_until > @now) THEN 1 ELSE 0 END) = @muted)
+                  AND (@role IS NULL OR m.role = @role)
+                  AND (@pattern IS NULL OR lower(COALESCE(c.title, '')) LIKE @pattern ESCAPE '\' OR lower(COALESCE(c.description, '')) LIKE @pattern ESCAPE '\')
+                  AND (@afterActivity IS NULL OR c.activity_at < @afterActivity OR (c.activity_at = @afterActivity AND c.id < @afterId))
+            ) listed
+            WHERE @hasUnread IS NULL OR (CASE WHEN unread_count > 0 THEN 1 ELSE 0 END) = @hasUnread
+            ORDER BY activity_at DESC, id DESC
+            LIMIT @limit
+            """,
+            new
+            {
+                tenantId, userId, archived = filter.Archived, type = filter.Type, pinned = filter.Pinned, muted = filter.Muted,
+                role = filter.Role, pattern = LikePattern.Contains(filter.Query), hasUnread = filter.HasUnread, now = filter.Now,
+                afterActivity = after?.ActivityAt, afterId = after?.Id, limit,
+            });
+        return rows.Select(r => r.ToListed(userId)).ToList();
+    }
+
+    private sealed class ListedRow
+    {
+        public string TenantId { get; init; } = "";
+        public string Id { get; init; } = "";
+        public string Type { get; init; } = "";
+        public string? Title { get; init; }
+        public string? Description { get; init; }
+        public string? AvatarUrl { get; init; }
+        public string? PublicUsername { get; init; }
+        public bool ReadOnly { get; init; }
+        public string? Metadata { get; init; }
+        public string? OwnerId { get; init; }
+        public string? DirectKey { get; init; }
+        public int MemberCount { get; init; }
+        public long LastSeq { get; init; }
+        public long ActivityAt { get; init; }
+        public long CreatedAt { get; init; }
+        public long UpdatedAt { get; init; }
+        public string MRole { get; init; } = "";
+        public string? MPermissions { get; init; }
+        public string? MTitle { get; init; }
+        public long MJoinedAt { get; init; }
+        public long? MMutedUntil { get; init; }
+        public bool MNotificationsMuted { get; init; }
+        public long? MNotificationsMutedUntil { get; init; }
+        public bool MPinned { get; init; }
+        public bool MArchived { get; init; }
+        public long MLastReadSeq { get; init; }
+        public long? MLastReadAt { get; init; }
+        public long MLastDeliveredSeq { get; init; }
+        public long? MLastDeliveredAt { get; init; }
+        public long UnreadCount { get; init; }
+
+        public ListedConversation ToListed(string userId) => new()
+        {
+            Conversation = new ConversationRow
+            {
+                TenantId = TenantId, Id = Id, Type = Type, Title = Title, Description = Description, AvatarUrl = AvatarUrl,
+                PublicUsername = PublicUsername, ReadOnly = ReadOnly, Metadata = Metadata, OwnerId = OwnerId, DirectKey = DirectKey,
+                MemberCount = MemberCount, LastSeq = LastSeq, ActivityAt = ActivityAt, CreatedAt = CreatedAt, UpdatedAt = UpdatedAt,
+            },
+            Member = new MemberRow
+            {
+                TenantId = TenantId, ConversationId = Id, UserId = userId, Role = MRole, Permissions = MPermissions, Title = MTitle,
+                JoinedAt = MJoinedAt, MutedUntil = MMutedUntil, NotificationsMuted = MNotificationsMuted,
+                NotificationsMutedUntil = MNotificationsMutedUntil, Pinned = MPinned, Archived = MArchived,
+                LastReadSeq = MLastReadSeq, LastReadAt = MLastReadAt, LastDeliveredSeq = MLastDeliveredSeq, LastDeliveredAt = MLastDeliveredAt,
+            },
+            UnreadCount = UnreadCount,
+        };
+    }
+}

@@ -1,0 +1,74 @@
+using Confab.Server.Hosting;
+using Confab.Server.Messages;
+using Confab.Server.Storage;
+using Confab.Server.Users;
+
+namespace Confab.Server.Conversations;
+
+/// <summary>Turns conversation and member rows into Conversation and Member objects, in few queries per page.</summary>
+public sealed class ConversationViews(MemberStore members, UserStore users, MessageStore messages, MessageViews messageViews, TimeProvider clock)
+{
+    public const int ParticipantLimit = 20;
+    public const int DetailMemberLimit = 100;
+
+    /// <summary>Conversations as <paramref name="viewerId"/> sees them (its member row, may be null for a public channel), or neutral when null.</summary>
+    public async Task<IReadOnlyList<Conversation>> BuildAsync(
+        DbSession db, string tenantId, string? viewerId, IReadOnlyList<(ConversationRow Row, MemberRow? Viewer, long Unread)> items)
+    {
+        if (items.Count == 0) return [];
+        var ids = items.Select(i => i.Row.Id).ToList();
+        var firstMembers = await members.FirstMembersAsync(db, tenantId, ids, ParticipantLimit);
+        var admins = await members.AdminsAsync(db, tenantId, ids);
+        var people = await users.FindManyAsync(db, tenantId, firstMembers.Select(m => m.UserId));
+
+        var lastMessages = new Dictionary<string, Message>(StringComparer.Ordinal);
+        if (viewerId is not null)
+        {
+            var lastRows = await messages.LastVisibleAsync(db, tenantId, ids, viewerId);
+            foreach (var message in await messageViews.BuildAsync(db, tenantId, viewerId, lastRows))
+                lastMessages[message.ConversationId] = message;
+        }
+
+        return items.Select(item => Shape(
+            item.Row,
+            viewerId is null ? null : item.Viewer,
+            viewerId is null ? null : item.Unread,
+            firstMembers.Where(m => m.ConversationId == item.Row.Id && people.ContainsKey(m.UserId)).Select(m => people[m.UserId].ToPublic()).ToList(),
+            admins.Where(a => a.ConversationId == item.Row.Id).Select(a => a.UserId).ToList(),
+            lastMessages.GetValueOrDefault(item.Row.Id),
+            viewerId is not null)).ToList();
+    }
+
+    public async Task<Conversation> BuildOneAsync(DbSession db, string tenantId, string? viewerId, ConversationRow row, MemberRow? viewer, long unread) =>
+        (await BuildAsync(db, tenantId, viewerId, [(row, viewer, unread)]))[0];
+
+    /// <summary>The detail view: the conversation with its first members.</summary>
+    public async Task<Conversation> BuildDetailAsync(DbSession db, string tenantId, string viewerId, ConversationRow row, MemberRow? viewer, long unread)
+    {
+        var conversation = await BuildOneAsync(db, tenantId, viewerId, row, viewer, unread);
+        var memberRows = await members.ListAsync(db, tenantId, row.Id, null, DetailMemberLimit);
+        return conversation with { Members = await BuildMembersAsync(db, tenantId, memberRows) };
+    }
+
+    public async Task<IReadOnlyList<Member>> BuildMembersAsync(DbSession db, string tenantId, IReadOnlyList<MemberRow> rows, long? bannedUntil = null)
+    {
+        var people = await users.FindManyAsync(db, tenantId, rows.Select(r => r.UserId));
+        return rows.Where(r => people.ContainsKey(r.UserId)).Select(r => new Member(
+            people[r.UserId].ToPublic(), r.Role, r.EffectivePermissions, Time.FromMillis(r.JoinedAt),
+            Time.FromMillis(r.MutedUntil), Time.FromMillis(bannedUntil), r.Title)).ToList();
+    }
+
+    public async Task<Member> BuildMemberAsync(DbSession db, string tenantId, MemberRow row, long? bannedUntil = null) =>
+        (await BuildMembersAsync(db, tenantId, [row], bannedUntil))[0];
+
+    private Conversation Shape(ConversationRow row, MemberRow? viewer, long? unread, IReadOnlyList<User> participants,
+        IReadOnlyList<string> adminIds, Message? lastMessage, bool personal) => new(
+        row.Id, row.Type, row.Title, row.Description, row.AvatarUrl, participants, row.MemberCount, row.OwnerId, adminIds,
+        row.PublicUsername, lastMessage, unread, row.ReadOnly, UserRow.ParseJson(row.Metadata),
+        personal ? viewer?.NotificationsMutedAt(clock.GetUtcNow()) ?? false : null,
+        personal && viewer?.NotificationsMutedAt(clock.GetUtcNow()) == true ? Time.FromMillis(viewer.NotificationsMutedUntil) : null,
+        personal ? viewer?.Pinned ?? false : null,
+        personal ? viewer?.Archived ?? false : null,
+        viewer?.Role,
+        Time.FromMillis(row.CreatedAt), Time.FromMillis(row.UpdatedAt), null);
+}

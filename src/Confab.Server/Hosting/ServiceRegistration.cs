@@ -1,0 +1,60 @@
+using Confab.Server.Conversations;
+using Confab.Server.Events;
+using Confab.Server.Identity;
+using Confab.Server.Messages;
+using Confab.Server.Receipts;
+using Confab.Server.Storage;
+using Confab.Server.Tenants;
+using Confab.Server.Users;
+using Dapper;
+using Microsoft.Extensions.Options;
+
+namespace Confab.Server.Hosting;
+
+public static class ServiceRegistration
+{
+    /// <summary>Options (validated at start-up), the store, and every feature's store, service and view builder.</summary>
+    public static IServiceCollection AddConfab(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ConfabOptions>().Bind(configuration.GetSection(ConfabOptions.Section))
+            .Validate(o => !o.Validate().Any(), "invalid").ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ConfabOptions>, ConfabOptionsValidator>();
+
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<IStoreEngine>(sp => new SqliteEngine(Path.GetFullPath(sp.GetRequiredService<IOptions<ConfabOptions>>().Value.DataDirectory)));
+        services.AddSingleton<Database>();
+        services.AddSingleton<EventLog>();
+        services.AddSingleton<AdminKeyBootstrap>();
+        services.AddSingleton(sp => sp.GetRequiredService<AdminKeyBootstrap>().Load());
+
+        services.AddSingleton<CredentialStore>();
+        services.AddSingleton<SessionStore>();
+        services.AddSingleton<SessionService>();
+        services.AddSingleton<TenantStore>();
+        services.AddSingleton<TenantService>();
+        services.AddSingleton<UserStore>();
+        services.AddSingleton<UserService>();
+        services.AddSingleton<ConversationStore>();
+        services.AddSingleton<MemberStore>();
+        services.AddSingleton<ConversationGuard>();
+        services.AddSingleton<ConversationViews>();
+        services.AddSingleton<ConversationService>();
+        services.AddSingleton<MemberService>();
+        services.AddSingleton<MessageStore>();
+        services.AddSingleton<MessageViews>();
+        services.AddSingleton<MessageService>();
+        services.AddSingleton<ReceiptStore>();
+        services.AddSingleton<ReceiptService>();
+        return services;
+    }
+
+    private sealed class ConfabOptionsValidator : IValidateOptions<ConfabOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, ConfabOptions options)
+        {
+            var errors = options.Validate().ToList();
+            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        }
+    }
+}

@@ -1,0 +1,15 @@
+namespace Confab.Server.Http;
+
+/// <summary>A refusal the caller can act on; the problem middleware turns it into a problem response.</summary>
+public sealed class ApiException(int status, string code, string message) : Exception(message)
+{
+    public int Status { get; } = status;
+    public string Code { get; } = code;
+
+    public static ApiException Invalid(string message) => new(400, ErrorCodes.ValidationFailed, message);
+    public static ApiException BadRequest(string code, string message) => new(400, code, message);
+    public static ApiException Unauthorized(string message) => new(401, ErrorCodes.Unauthorized, message);
+    public static ApiException Forbidden(string code, string message) => new(403, code, message);
+    public static ApiException NotFound(string code, string message) => new(404, code, message);
+    public static ApiException Conflict(string code, string message) => new(409, code, message);
+}

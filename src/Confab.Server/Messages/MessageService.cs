@@ -1,0 +1,257 @@
+using System.Globalization;
+using System.Text.Json;
+using Confab.Server.Conversations;
+using Confab.Server.Events;
+using Confab.Server.Hosting;
+using Confab.Server.Http;
+using Confab.Server.Identity;
+using Confab.Server.Storage;
+using Confab.Server.Tenants;
+using Confab.Server.Users;
+
+namespace Confab.Server.Messages;
+
+/// <summary>Who posts a message: a member under every rule, or the tenant backend (as the system or as a user) without membership checks.</summary>
+public sealed record Poster(string TenantId, string? UserId, bool ByBackend);
+
+/// <summary>History, sending, editing, deleting and forwarding, with their rules and windows.</summary>
+public sealed class MessageService(
+    Database database, MessageStore messages, ConversationStore conversations, MemberStore members, UserStore users,
+    TenantStore tenants, ConversationGuard guard, MessageViews views, EventLog events, TimeProvider clock)
+{
+    public async Task<Page<Message>> ListAsync(UserCaller caller, string conversationId, MessageQuery query)
+    {
+        var list = "messages:" + conversationId;
+        return await database.ReadAsync(async db =>
+        {
+            await guard.LoadAsync(db, caller.TenantId, conversationId, caller.UserId);
+            IReadOnlyList<MessageRow> rows;
+            string? next = null;
+            var limit = query.Limit;
+
+            if (query.AfterId is not null || query.Cursor is not null && Cursor.Decode(list, query.Cursor, 2)[0] == "asc")
+            {
+                var afterSeq = query.AfterId is not null
+                    ? (await FindVisibleAsync(db, caller, conversationId, query.AfterId)).Seq
+                    : Cursor.DecodeNumber(Cursor.Decode(list, query.Cursor!, 2)[1]);
+                rows = await messages.NewerAsync(db, caller.TenantId, conversationId, caller.UserId, afterSeq, limit + 1);
+                if (rows.Count > limit) next = Cursor.Encode(list, "asc", rows[limit - 1].Seq.ToString(CultureInfo.InvariantCulture));
+                rows = rows.Take(limit).ToList();
+            }
+            else if (query.AroundId is not null)
+            {
+                var anchor = await FindVisibleAsync(db, caller, conversationId, query.AroundId);
+                var newer = await messages.NewerAsync(db, caller.TenantId, conversationId, caller.UserId, anchor.Seq, limit / 2);
+                var older = await messages.OlderAsync(db, caller.TenantId, conversationId, caller.UserId, anchor.Seq + 1, limit - newer.Count + 1);
+                if (older.Count > limit - newer.Count) next = Cursor.Encode(list, "desc", older[limit - newer.Count - 1].Seq.ToString(CultureInfo.InvariantCulture));
+                rows = newer.Reverse().Concat(older.Take(limit - newer.Count)).ToList();
+            }
+            else
+            {
+                var beforeSeq = query.BeforeId is not null
+                    ? (await FindVisibleAsync(db, caller, conversationId, query.BeforeId)).Seq
+                    : query.Cursor is not null ? Cursor.DecodeNumber(Cursor.Decode(list, query.Cursor, 2)[1]) : long.MaxValue;
+                rows = await messages.OlderAsync(db, caller.TenantId, conversationId, caller.UserId, beforeSeq, limit + 1);
+                if (rows.Count > limit) next = Cursor.Encode(list, "desc", rows[limit - 1].Seq.ToString(CultureInfo.InvariantCulture));
+                rows = rows.Take(limit).ToList();
+            }
+            return new Page<Message>(await views.BuildAsync(db, caller.TenantId, caller.UserId, rows), next);
+        });
+    }
+
+    /// <summary>Sends a message; a repeated <c>clientMessageId</c> from the same sender returns the original (Created = false).</summary>
+    public async Task<(Message Message, bool Created)> SendAsync(Poster poster, string conversationId, SendMessageRequest request)
+    {
+        var settings = await database.ReadAsync(db => tenants.GetSettingsAsync(db, poster.TenantId));
+        var draft = Validate(poster, request, settings);
+
+        return await database.WriteAsync(async db =>
+        {
+            var conversation = await guard.FindAsync(db, poster.TenantId, conversationId);
+            if (!poster.ByBackend) await RequireMayPostAsync(db, poster, conversation);
+            else if (poster.UserId is not null && await users.FindAsync(db, poster.TenantId, poster.UserId) is null)
+                throw ApiException.BadRequest(ErrorCodes.UserNotFound, "senderId names no user of this tenant.");
+
+            if (draft.ClientMessageId is not null && poster.UserId is not null
+                && await messages.FindByClientIdAsync(db, poster.TenantId, conversationId, poster.UserId, draft.ClientMessageId) is { } original)
+                return (await views.BuildOneAsync(db, poster.TenantId, poster.UserId, original), false);
+
+            if (draft.ReplyToId is not null && (!Check.IsGeneratedId(draft.ReplyToId) || await messages.FindAsync(db, poster.TenantId, conversationId, draft.ReplyToId) is null))
+                throw ApiException.BadRequest(ErrorCodes.InvalidReply, "replyToId names no message of this conversation.");
+            var notMembers = draft.Mentions.Except(await members.MembersAmongAsync(db, poster.TenantId, conversationId, draft.Mentions)).ToList();
+            if (notMembers.Count > 0)
+                throw ApiException.BadRequest(ErrorCodes.InvalidMention, $"Mentioned users are not members: {string.Join(", ", notMembers.Take(10))}.");
+
+            var row = await AppendAsync(db, conversation, new MessageRow
+            {
+                TenantId = poster.TenantId, Id = Ids.New(clock), ConversationId = conversationId, SenderId = poster.UserId,
+                Kind = draft.Kind, Text = draft.Text, ReplyToId = draft.ReplyToId,
+                Mentions = draft.Mentions.Count == 0 ? null : JsonSerializer.Serialize(draft.Mentions),
+                Metadata = draft.Metadata, ClientMessageId = draft.ClientMessageId, CreatedAt = Time.Now(clock),
+            });
+            return (await views.BuildOneAsync(db, poster.TenantId, poster.UserId, row), true);
+        });
+    }
+
+    public async Task<Message> EditAsync(UserCaller caller, string conversationId, string messageId, EditMessageRequest request)
+    {
+        var settings = await database.ReadAsync(db => tenants.GetSettingsAsync(db, caller.TenantId));
+        var text = Check.Required(request.Text, "text", settings.MaxMessageLength);
+
+        return await database.WriteAsync(async db =>
+        {
+            var access = await guard.LoadAsync(db, caller.TenantId, conversationId, caller.UserId);
+            access.RequireMember();
+            var row = await FindVisibleAsync(db, caller, conversationId, messageId);
+            if (row.SenderId != caller.UserId || row.Kind == MessageKinds.System)
+                throw ApiException.Forbidden(ErrorCodes.NotMessageSender, "You can only edit your own messages.");
+            if (row.DeletedAt is not null) throw ApiException.Conflict(ErrorCodes.MessageDeleted, "This message was deleted.");
+            var now = Time.Now(clock);
+            if (settings.EditWindowSeconds > 0 && now - row.CreatedAt > settings.EditWindowSeconds * 1000L)
+                throw ApiException.Forbidden(ErrorCodes.EditWindowPassed, $"Messages can only be edited within {settings.EditWindowSeconds} seconds of sending.");
+
+            row.Text = text;
+            row.UpdatedAt = now;
+            row.EditedAt = now;
+            await messages.UpdateTextAsync(db, row);
+            await events.ToConversationAsync(db, caller.TenantId, conversationId, EventTypes.MessageUpdated, await views.BuildOneAsync(db, caller.TenantId, null, row));
+            return await views.BuildOneAsync(db, caller.TenantId, caller.UserId, row);
+        });
+    }
+
+    /// <summary>Deletes for everyone: one's own message within the delete window, or any message with <c>manage_messages</c>.</summary>
+    public async Task DeleteAsync(UserCaller caller, string conversationId, string messageId)
+    {
+        var settings = await database.ReadAsync(db => tenants.GetSettingsAsync(db, caller.TenantId));
+        await database.WriteAsync(async db =>
+        {
+            var access = await guard.LoadAsync(db, caller.TenantId, conversationId, caller.UserId);
+            var member = access.RequireMember();
+            var row = await FindVisibleAsync(db, caller, conversationId, messageId);
+            if (row.DeletedAt is not null) return;
+            var now = Time.Now(clock);
+            if (!member.Can(Conversations.Permissions.ManageMessages))
+            {
+                if (row.SenderId != caller.UserId)
+                    throw ApiException.Forbidden(ErrorCodes.NotMessageSender, "You can only delete your own messages.");
+                if (settings.DeleteWindowSeconds > 0 && now - row.CreatedAt > settings.DeleteWindowSeconds * 1000L)
+                    throw ApiException.Forbidden(ErrorCodes.DeleteWindowPassed, $"Messages can only be deleted within {settings.DeleteWindowSeconds} seconds of sending.");
+            }
+            await TombstoneAsync(db, row, now);
+        });
+    }
+
+    /// <summary>Hides a message for the caller only; always allowed for a message the caller can see.</summary>
+    public Task HideAsync(UserCaller caller, string conversationId, string messageId) => database.WriteAsync(async db =>
+    {
+        await guard.LoadAsync(db, caller.TenantId, conversationId, caller.UserId);
+        _ = await FindVisibleAsync(db, caller, conversationId, messageId);
+        await messages.HideAsync(db, caller.TenantId, caller.UserId, conversationId, messageId);
+        await events.ToUserAsync(db, caller.TenantId, caller.UserId, EventTypes.MessageDeleted, new { conversationId, messageId });
+    });
+
+    public async Task<Message> ForwardAsync(UserCaller caller, string conversationId, string messageId, ForwardMessageRequest request)
+    {
+        var targetId = request.TargetConversationId ?? throw ApiException.Invalid("targetConversationId is required.");
+        var settings = await database.ReadAsync(db => tenants.GetSettingsAsync(db, caller.TenantId));
+        var comment = Check.OptionalText(request.Comment, "comment", settings.MaxMessageLength);
+
+        return await database.WriteAsync(async db =>
+        {
+            await guard.LoadAsync(db, caller.TenantId, conversationId, caller.UserId);
+            var source = await FindVisibleAsync(db, caller, conversationId, messageId);
+            if (source.DeletedAt is not null) throw ApiException.Conflict(ErrorCodes.MessageDeleted, "A deleted message cannot be forwarded.");
+            if (source.Kind == MessageKinds.System) throw ApiException.BadRequest(ErrorCodes.ValidationFailed, "System messages cannot be forwarded.");
+
+            var target = await guard.FindAsync(db, caller.TenantId, targetId);
+            var poster = new Poster(caller.TenantId, caller.UserId, false);
+            await RequireMayPostAsync(db, poster, target);
+            var now = Time.Now(clock);
+            if (comment is not null)
+            {
+                await AppendAsync(db, target, new MessageRow
+                {
+                    TenantId = caller.TenantId, Id = Ids.New(clock), ConversationId = targetId, SenderId = caller.UserId,
+                    Kind = MessageKinds.Text, Text = comment, CreatedAt = now,
+                });
+            }
+            var row = await AppendAsync(db, target, new MessageRow
+            {
+                TenantId = caller.TenantId, Id = Ids.New(clock), ConversationId = targetId, SenderId = caller.UserId,
+                Kind = source.Kind, Text = source.Text, Metadata = source.Metadata, CreatedAt = now,
+                ForwardedFromUserId = source.ForwardedFromUserId ?? source.SenderId,
+                ForwardedFromConversationId = source.ForwardedFromConversationId ?? source.ConversationId,
+                ForwardedFromMessageId = source.ForwardedFromMessageId ?? source.Id,
+            });
+            return await views.BuildOneAsync(db, caller.TenantId, caller.UserId, row);
+        });
+    }
+
+    /// <summary>Tombstones every live message of a user who is being deleted with <c>messages=delete</c>.</summary>
+    public async Task TombstoneAllBySenderAsync(WriteSession db, string tenantId, string senderId)
+    {
+        var now = Time.Now(clock);
+        foreach (var row in await messages.LiveBySenderAsync(db, tenantId, senderId))
+            await TombstoneAsync(db, row, now);
+    }
+
+    private async Task TombstoneAsync(WriteSession db, MessageRow row, long now)
+    {
+        await messages.TombstoneAsync(db, row.TenantId, row.Id, now);
+        await events.ToConversationAsync(db, row.TenantId, row.ConversationId, EventTypes.MessageDeleted,
+            new { conversationId = row.ConversationId, messageId = row.Id });
+    }
+
+    /// <summary>Takes the conversation's next seq, stores the message and announces it, all in the caller's transaction.</summary>
+    private async Task<MessageRow> AppendAsync(WriteSession db, ConversationRow conversation, MessageRow row)
+    {
+        row.Seq = await conversations.NextSeqAsync(db, row.TenantId, conversation.Id, row.CreatedAt);
+        await messages.InsertAsync(db, row);
+        await members.UnarchiveAllAsync(db, row.TenantId, conversation.Id);
+        await events.ToConversationAsync(db, row.TenantId, conversation.Id, EventTypes.MessageCreated, await views.BuildOneAsync(db, row.TenantId, null, row));
+        return row;
+    }
+
+    private async Task RequireMayPostAsync(DbSession db, Poster poster, ConversationRow conversation)
+    {
+        var member = await members.FindAsync(db, poster.TenantId, conversation.Id, poster.UserId!);
+        if (member is null)
+        {
+            if (!conversation.IsPublic) throw ConversationGuard.NotFound();
+            throw ApiException.Forbidden(ErrorCodes.NotAMember, "Join this channel before posting in it.");
+        }
+        if (!member.Can(Conversations.Permissions.SendMessages))
+            throw ApiException.Forbidden(ErrorCodes.MissingPermission, "Your role here lacks the send_messages permission.");
+        if (conversation.ReadOnly && !member.Can(Conversations.Permissions.ManageMessages))
+            throw ApiException.Forbidden(ErrorCodes.ReadOnly, "This conversation is read-only.");
+        if (member.IsMutedAt(Time.Now(clock)))
+            throw ApiException.Forbidden(ErrorCodes.MemberMuted, $"You are muted here until {Time.FromMillis(member.MutedUntil!.Value):O}.");
+    }
+
+    /// <summary>A message of the conversation that the caller has not hidden for themself.</summary>
+    private async Task<MessageRow> FindVisibleAsync(DbSession db, UserCaller caller, string conversationId, string messageId)
+    {
+        if (Check.IsGeneratedId(messageId)
+            && await messages.FindAsync(db, caller.TenantId, conversationId, messageId) is { } row
+            && !await messages.IsHiddenAsync(db, caller.TenantId, caller.UserId, messageId))
+            return row;
+        throw ApiException.NotFound(ErrorCodes.MessageNotFound, "No such message in this conversation.");
+    }
+
+    private sealed record Draft(string Kind, string? Text, string? ReplyToId, IReadOnlyList<string> Mentions, string? Metadata, string? ClientMessageId);
+
+    private static Draft Validate(Poster poster, SendMessageRequest request, TenantSettings settings)
+    {
+        var kinds = poster.ByBackend ? MessageKinds.All : MessageKinds.UserSendable;
+        var kind = request.Kind is null ? (poster.UserId is null ? MessageKinds.System : MessageKinds.Text) : Check.OneOf(request.Kind, "kind", kinds);
+        if (poster.UserId is null && kind != MessageKinds.System)
+            throw ApiException.Invalid("Without senderId, the message is a system message.");
+        var text = Check.Length(string.IsNullOrWhiteSpace(request.Text) ? null : request.Text, "text", settings.MaxMessageLength);
+        if (request.Attachments is { Count: > 0 })
+            throw ApiException.BadRequest(ErrorCodes.AttachmentNotFound, "No such uploaded attachment.");
+        if (text is null) throw ApiException.Invalid(kind == MessageKinds.Text || kind == MessageKinds.System ? "text is required." : $"A {kind} message needs attachments.");
+        var mentions = Check.UserIds(request.Mentions, "mentions", MessageLimits.MaxMentions);
+        return new Draft(kind, text, string.IsNullOrEmpty(request.ReplyToId) ? null : request.ReplyToId, mentions,
+            Check.Metadata(request.Metadata), MessageLimits.ClientMessageId(request.ClientMessageId));
+    }
+}

@@ -1,0 +1,111 @@
+using Confab.Server.Storage;
+
+namespace Confab.Server.Messages;
+
+/// <summary>The SQL of messages and of messages hidden for one user.</summary>
+public sealed class MessageStore
+{
+    private const string Columns =
+        "tenant_id, id, conversation_id, seq, sender_id, kind, text, reply_to_id, forwarded_from_user_id, forwarded_from_conversation_id, forwarded_from_message_id, mentions, metadata, client_message_id, created_at, updated_at, edited_at, deleted_at";
+
+    private const string NotHiddenFor =
+        "NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.tenant_id = m.tenant_id AND h.user_id = @viewerId AND h.message_id = m.id)";
+
+    public Task InsertAsync(DbSession db, MessageRow row) => db.ExecuteAsync(
+        $"""
+        INSERT INTO messages ({Columns})
+        VALUES (@TenantId, @Id, @ConversationId, @Seq, @SenderId, @Kind, @Text, @ReplyToId, @ForwardedFromUserId, @ForwardedFromConversationId,
+            @ForwardedFromMessageId, @Mentions, @Metadata, @ClientMessageId, @CreatedAt, @UpdatedAt, @EditedAt, @DeletedAt)
+        """, row);
+
+    public Task<MessageRow?> FindAsync(DbSession db, string tenantId, string conversationId, string id) => db.QuerySingleOrDefaultAsync<MessageRow>(
+        $"SELECT {Columns} FROM messages WHERE tenant_id = @tenantId AND id = @id AND conversation_id = @conversationId",
+        new { tenantId, conversationId, id });
+
+    public Task<MessageRow?> FindByClientIdAsync(DbSession db, string tenantId, string conversationId, string senderId, string clientMessageId) =>
+        db.QuerySingleOrDefaultAsync<MessageRow>(
+            $"""
+            SELECT {Columns} FROM messages
+            WHERE tenant_id = @tenantId AND conversation_id = @conversationId AND sender_id = @senderId AND client_message_id = @clientMessageId
+            """, new { tenantId, conversationId, senderId, clientMessageId });
+
+    public async Task<Dictionary<string, MessageRow>> FindManyAsync(DbSession db, string tenantId, IEnumerable<string> ids)
+    {
+        var distinct = ids.Distinct(StringComparer.Ordinal).ToArray();
+        if (distinct.Length == 0) return [];
+        var rows = await db.QueryAsync<MessageRow>($"SELECT {Columns} FROM messages WHERE tenant_id = @tenantId AND id IN @distinct", new { tenantId, distinct });
+        return rows.ToDictionary(r => r.Id, StringComparer.Ordinal);
+    }
+
+    /// <summary>Messages the viewer can see with seq below <paramref name="beforeSeq"/>, newest first.</summary>
+    public Task<IReadOnlyList<MessageRow>> OlderAsync(DbSession db, string tenantId, string conversationId, string viewerId, long beforeSeq, int limit) =>
+        db.QueryAsync<MessageRow>(
+            $"""
+            SELECT {Columns} FROM messages m
+            WHERE tenant_id = @tenantId AND conversation_id = @conversationId AND seq < @beforeSeq AND {NotHiddenFor}
+            ORDER BY seq DESC LIMIT @limit
+            """, new { tenantId, conversationId, viewerId, beforeSeq, limit });
+
+    /// <summary>Messages the viewer can see with seq above <paramref name="afterSeq"/>, oldest first.</summary>
+    public Task<IReadOnlyList<MessageRow>> NewerAsync(DbSession db, string tenantId, string conversationId, string viewerId, long afterSeq, int limit) =>
+        db.QueryAsync<MessageRow>(
+            $"""
+            SELECT {Columns} FROM messages m
+            WHERE tenant_id = @tenantId AND conversation_id = @conversationId AND seq > @afterSeq AND {NotHiddenFor}
+            ORDER BY seq LIMIT @limit
+            """, new { tenantId, conversationId, viewerId, afterSeq, limit });
+
+    /// <summary>The newest message each viewer can see in each conversation (<paramref name="viewerId"/> hides its own deletions).</summary>
+    public Task<IReadOnlyList<MessageRow>> LastVisibleAsync(DbSession db, string tenantId, IReadOnlyCollection<string> conversationIds, string viewerId) =>
+        conversationIds.Count == 0
+            ? Task.FromResult<IReadOnlyList<MessageRow>>([])
+            : db.QueryAsync<MessageRow>(
+                $"""
+                SELECT {Columns} FROM messages m
+                WHERE m.tenant_id = @tenantId AND m.conversation_id IN @conversationIds
+                  AND m.seq = (SELECT MAX(x.seq) FROM messages x
+                               WHERE x.tenant_id = m.tenant_id AND x.conversation_id = m.conversation_id
+                                 AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.tenant_id = x.tenant_id AND h.user_id = @viewerId AND h.message_id = x.id))
+                """, new { tenantId, conversationIds, viewerId });
+
+    public Task<string?> IdAtSeqAsync(DbSession db, string tenantId, string conversationId, long seq) =>
+        db.QuerySingleOrDefaultAsync<string>(
+            "SELECT id FROM messages WHERE tenant_id = @tenantId AND conversation_id = @conversationId AND seq = @seq",
+            new { tenantId, conversationId, seq });
+
+    /// <summary>IDs of others' messages with seq in (<paramref name="afterSeq"/>, <paramref name="upToSeq"/>], the newest <paramref name="limit"/>, oldest first.</summary>
+    public async Task<IReadOnlyList<string>> OthersIdsInRangeAsync(DbSession db, string tenantId, string conversationId, string userId, long afterSeq, long upToSeq, int limit)
+    {
+        var ids = await db.QueryAsync<string>(
+            """
+            SELECT id FROM messages
+            WHERE tenant_id = @tenantId AND conversation_id = @conversationId AND seq > @afterSeq AND seq <= @upToSeq AND COALESCE(sender_id, '') <> @userId
+            ORDER BY seq DESC LIMIT @limit
+            """, new { tenantId, conversationId, userId, afterSeq, upToSeq, limit });
+        return ids.Reverse().ToList();
+    }
+
+    public Task UpdateTextAsync(DbSession db, MessageRow row) => db.ExecuteAsync(
+        "UPDATE messages SET text = @Text, mentions = @Mentions, updated_at = @UpdatedAt, edited_at = @EditedAt WHERE tenant_id = @TenantId AND id = @Id", row);
+
+    /// <summary>Turns the message into a tombstone: it keeps its place in history, its content is gone.</summary>
+    public Task TombstoneAsync(DbSession db, string tenantId, string id, long now) => db.ExecuteAsync(
+        """
+        UPDATE messages SET text = NULL, mentions = NULL, metadata = NULL, updated_at = @now, deleted_at = @now
+        WHERE tenant_id = @tenantId AND id = @id AND deleted_at IS NULL
+        """, new { tenantId, id, now });
+
+    public Task<IReadOnlyList<MessageRow>> LiveBySenderAsync(DbSession db, string tenantId, string senderId) => db.QueryAsync<MessageRow>(
+        $"SELECT {Columns} FROM messages WHERE tenant_id = @tenantId AND sender_id = @senderId AND deleted_at IS NULL", new { tenantId, senderId });
+
+    public Task HideAsync(DbSession db, string tenantId, string userId, string conversationId, string messageId) => db.ExecuteAsync(
+        """
+        INSERT INTO hidden_messages (tenant_id, user_id, conversation_id, message_id) VALUES (@tenantId, @userId, @conversationId, @messageId)
+        ON CONFLICT (tenant_id, user_id, message_id) DO NOTHING
+        """, new { tenantId, userId, conversationId, messageId });
+
+    public async Task<bool> IsHiddenAsync(DbSession db, string tenantId, string userId, string messageId) =>
+        await db.ScalarAsync<long>(
+            "SELECT COUNT(*) FROM hidden_messages WHERE tenant_id = @tenantId AND user_id = @userId AND message_id = @messageId",
+            new { tenantId, userId, messageId }) > 0;
+}

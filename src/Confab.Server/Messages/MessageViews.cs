@@ -1,0 +1,87 @@
+using Confab.Server.Attachments;
+using Confab.Server.Hosting;
+using Confab.Server.Receipts;
+using Confab.Server.Storage;
+using Confab.Server.Users;
+
+namespace Confab.Server.Messages;
+
+/// <summary>
+/// Turns message rows into Message objects: senders, one level of reply, and, on the viewer's own
+/// messages, status and per-member receipts. With no viewer (event payloads) the result is the
+/// same for everyone.
+/// </summary>
+public sealed class MessageViews(UserStore users, MessageStore messages, ReceiptStore receipts)
+{
+    /// <summary>Above this many members, own messages carry only their status, not one receipt per member.</summary>
+    public const int ReceiptDetailMemberLimit = 100;
+
+    public async Task<Message> BuildOneAsync(DbSession db, string tenantId, string? viewerId, MessageRow row) =>
+        (await BuildAsync(db, tenantId, viewerId, [row]))[0];
+
+    public async Task<IReadOnlyList<Message>> BuildAsync(DbSession db, string tenantId, string? viewerId, IReadOnlyList<MessageRow> rows)
+    {
+        if (rows.Count == 0) return [];
+        var replies = await messages.FindManyAsync(db, tenantId, rows.Where(r => r.ReplyToId is not null).Select(r => r.ReplyToId!));
+        var people = await users.FindManyAsync(db, tenantId, rows.Concat(replies.Values)
+            .SelectMany(r => new[] { r.SenderId, r.ForwardedFromUserId })
+            .OfType<string>());
+
+        var own = viewerId is null ? [] : rows.Where(r => r.SenderId == viewerId).ToList();
+        var receiptsByConversation = new Dictionary<string, OwnReceipts>(StringComparer.Ordinal);
+        foreach (var group in own.GroupBy(r => r.ConversationId))
+            receiptsByConversation[group.Key] = await LoadReceiptsAsync(db, tenantId, group.Key, viewerId!, group.Min(r => r.Seq));
+
+        return rows.Select(row =>
+        {
+            var reply = row.ReplyToId is not null && replies.TryGetValue(row.ReplyToId, out var r) ? Shape(r, people, null) : null;
+            var message = Shape(row, people, reply);
+            return receiptsByConversation.TryGetValue(row.ConversationId, out var receipts) && row.SenderId == viewerId
+                ? receipts.Apply(message)
+                : message;
+        }).ToList();
+    }
+
+    private static Message Shape(MessageRow row, Dictionary<string, UserRow> people, Message? replyTo) => new(
+        row.Id, row.ConversationId, row.Seq,
+        row.SenderId is not null && people.TryGetValue(row.SenderId, out var sender) ? sender.ToPublic() : null,
+        row.Kind, row.Text, Array.Empty<Attachment>(), row.ReplyToId, replyTo,
+        row.ForwardedFromUserId is not null && people.TryGetValue(row.ForwardedFromUserId, out var author) ? author.ToPublic() : null,
+        row.ForwardedFromConversationId, row.ForwardedFromMessageId,
+        row.MentionList, Array.Empty<Reaction>(), false, null, null, null,
+        row.ClientMessageId, UserRow.ParseJson(row.Metadata),
+        Time.FromMillis(row.CreatedAt), Time.FromMillis(row.UpdatedAt), Time.FromMillis(row.EditedAt), Time.FromMillis(row.DeletedAt));
+
+    private async Task<OwnReceipts> LoadReceiptsAsync(DbSession db, string tenantId, string conversationId, string viewerId, long fromSeq)
+    {
+        var floor = await receipts.OtherPointerFloorAsync(db, tenantId, conversationId, viewerId);
+        if (floor.Others > ReceiptDetailMemberLimit) return new OwnReceipts(conversationId, floor, null);
+        var moves = await receipts.MovesCoveringAsync(db, tenantId, conversationId, fromSeq);
+        var others = (await receipts.OtherPointersAsync(db, tenantId, conversationId, viewerId)).Select(p => p.UserId).ToHashSet(StringComparer.Ordinal);
+        return new OwnReceipts(conversationId, floor, moves.Where(m => others.Contains(m.UserId)).ToList());
+    }
+
+    /// <summary>Receipts on the viewer's own messages in one conversation.</summary>
+    private sealed record OwnReceipts(string ConversationId, PointerFloor Floor, IReadOnlyList<ReceiptMove>? Moves)
+    {
+        public Message Apply(Message message)
+        {
+            var status = Floor.Others == 0 ? ReceiptStatus.Sent
+                : Floor.MinRead >= message.Seq ? ReceiptStatus.Read
+                : Floor.MinDelivered >= message.Seq ? ReceiptStatus.Delivered
+                : ReceiptStatus.Sent;
+            if (Moves is null) return message with { Status = status };
+
+            var covering = Moves.Where(m => m.UpToSeq >= message.Seq).ToList();
+            var readBy = FirstPerUser(covering.Where(m => m.Status == ReceiptStatus.Read), message, ReceiptStatus.Read);
+            var deliveredTo = FirstPerUser(covering, message, ReceiptStatus.Delivered);
+            return message with { Status = status, ReadBy = readBy, DeliveredTo = deliveredTo };
+        }
+
+        private List<ReceiptEvent> FirstPerUser(IEnumerable<ReceiptMove> moves, Message message, string status) =>
+            moves.GroupBy(m => m.UserId, StringComparer.Ordinal)
+                .Select(g => new ReceiptEvent(ConversationId, [message.Id], g.Key, status, Time.FromMillis(g.First().At)))
+                .OrderBy(e => e.At).ThenBy(e => e.UserId, StringComparer.Ordinal)
+                .ToList();
+    }
+}

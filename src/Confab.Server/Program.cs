@@ -1,0 +1,48 @@
+using Confab.Server.Conversations;
+using Confab.Server.Hosting;
+using Confab.Server.Http;
+using Confab.Server.Identity;
+using Confab.Server.Messages;
+using Confab.Server.Receipts;
+using Confab.Server.Storage;
+using Confab.Server.Tenants;
+using Confab.Server.Users;
+
+var builder = WebApplication.CreateBuilder(args);
+if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls("http://localhost:5080");
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 1024 * 1024);
+
+builder.Services.AddConfab(builder.Configuration);
+builder.Services.AddConfabOpenApi();
+builder.Services.ConfigureHttpJsonOptions(json => JsonDefaults.Configure(json.SerializerOptions));
+builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
+
+var app = builder.Build();
+await MigrationRunner.ApplyAsync(app.Services.GetRequiredService<Database>());
+app.Services.GetRequiredService<AdminKey>();
+
+app.UseMiddleware<ProblemMiddleware>();
+app.UseRouting();
+app.UseMiddleware<CredentialsMiddleware>();
+
+app.MapOpenApi("/openapi/{documentName}.json");
+app.UseSwaggerUI(ui =>
+{
+    ui.RoutePrefix = "docs";
+    ui.SwaggerEndpoint("/openapi/v1.json", "Confab v1");
+});
+app.MapHealthEndpoints();
+app.MapTenantEndpoints();
+
+var server = app.MapGroup("/server/v1").WithTags("Server").WithMetadata(new CredentialRequirement(CredentialKind.TenantBackend));
+var client = app.MapGroup("/v1").WithTags("Client").WithMetadata(new CredentialRequirement(CredentialKind.User));
+server.MapSessionEndpoints();
+server.MapUserEndpoints(client);
+client.MapConversationEndpoints();
+client.MapMessageEndpoints(server);
+client.MapReceiptEndpoints();
+
+await app.RunAsync();
+
+/// <summary>Named so integration tests can boot the real server.</summary>
+public partial class Program;

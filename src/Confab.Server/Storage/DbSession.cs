@@ -1,0 +1,23 @@
+using System.Data.Common;
+using Dapper;
+
+namespace Confab.Server.Storage;
+
+/// <summary>A connection (and, for writes, its transaction) that the stores run their SQL on.</summary>
+public class DbSession(DbConnection connection, DbTransaction? transaction)
+{
+    public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? args = null) =>
+        (await connection.QueryAsync<T>(sql, args, transaction)).AsList();
+
+    public Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? args = null) =>
+        connection.QuerySingleOrDefaultAsync<T>(sql, args, transaction);
+
+    public Task<T> ScalarAsync<T>(string sql, object? args = null) =>
+        connection.ExecuteScalarAsync<T>(sql, args, transaction)!;
+
+    public Task<int> ExecuteAsync(string sql, object? args = null) =>
+        connection.ExecuteAsync(sql, args, transaction);
+}
+
+/// <summary>A write transaction; events appended through it commit with the change or not at all.</summary>
+public sealed class WriteSession(DbConnection connection, DbTransaction transaction) : DbSession(connection, transaction);

@@ -1,0 +1,80 @@
+using Confab.Server.Hosting;
+using Confab.Server.Http;
+using Confab.Server.Identity;
+using Confab.Server.Storage;
+
+namespace Confab.Server.Tenants;
+
+public sealed record Tenant(string Id, string Name, DateTimeOffset CreatedAt);
+
+public sealed record CreatedTenant(string Id, string Name, DateTimeOffset CreatedAt, string ApiKey);
+
+public sealed record CreatedApiKey(string Id, string ApiKey);
+
+/// <summary>Tenants, their API keys and their settings: what the platform operator and a tenant's backend manage.</summary>
+public sealed class TenantService(Database database, TenantStore store, TimeProvider clock)
+{
+    public Task<CreatedTenant> CreateAsync(string name) => database.WriteAsync(async db =>
+    {
+        var now = Time.Now(clock);
+        var tenant = new TenantRow { Id = Ids.New(clock), Name = name, Settings = TenantStore.Serialize(new TenantSettings()), CreatedAt = now };
+        await store.InsertAsync(db, tenant);
+        var key = await IssueKeyAsync(db, tenant.Id, now);
+        return new CreatedTenant(tenant.Id, tenant.Name, Time.FromMillis(now), key.ApiKey);
+    });
+
+    public async Task<Page<Tenant>> ListAsync(string? cursor, int limit)
+    {
+        var afterId = cursor is null ? null : Cursor.Decode("tenants", cursor, 1)[0];
+        var rows = await database.ReadAsync(db => store.ListAsync(db, afterId, limit + 1));
+        return Paging.From(rows, limit, Shape, row => Cursor.Encode("tenants", row.Id));
+    }
+
+    public async Task<Tenant> GetAsync(string id) =>
+        Shape(await database.ReadAsync(db => store.FindAsync(db, id)) ?? throw NotFound());
+
+    public Task<Tenant> RenameAsync(string id, string name) => database.WriteAsync(async db =>
+    {
+        if (await store.RenameAsync(db, id, name) == 0) throw NotFound();
+        return Shape((await store.FindAsync(db, id))!);
+    });
+
+    public Task DeleteAsync(string id) => database.WriteAsync(async db =>
+    {
+        if (!await store.DeleteAsync(db, id)) throw NotFound();
+    });
+
+    public Task<CreatedApiKey> CreateApiKeyAsync(string tenantId) => database.WriteAsync(async db =>
+    {
+        _ = await store.FindAsync(db, tenantId) ?? throw NotFound();
+        return await IssueKeyAsync(db, tenantId, Time.Now(clock));
+    });
+
+    public Task RevokeApiKeyAsync(string tenantId, string keyId) => database.WriteAsync(async db =>
+    {
+        _ = await store.FindAsync(db, tenantId) ?? throw NotFound();
+        if (await store.DeleteApiKeyAsync(db, tenantId, keyId) == 0)
+            throw ApiException.NotFound(ErrorCodes.ApiKeyNotFound, "This tenant has no such API key.");
+    });
+
+    public Task<TenantSettings> GetSettingsAsync(string tenantId) => database.ReadAsync(db => store.GetSettingsAsync(db, tenantId));
+
+    public Task<TenantSettings> UpdateSettingsAsync(string tenantId, SettingsPatch patch) => database.WriteAsync(async db =>
+    {
+        var settings = (await store.GetSettingsAsync(db, tenantId)).Apply(patch);
+        await store.SaveSettingsAsync(db, tenantId, settings);
+        return settings;
+    });
+
+    private async Task<CreatedApiKey> IssueKeyAsync(WriteSession db, string tenantId, long now)
+    {
+        var id = Ids.New(clock);
+        var key = Secrets.New("ck_");
+        await store.InsertApiKeyAsync(db, tenantId, id, Secrets.Hash(key), now);
+        return new CreatedApiKey(id, key);
+    }
+
+    private static Tenant Shape(TenantRow row) => new(row.Id, row.Name, Time.FromMillis(row.CreatedAt));
+
+    private static ApiException NotFound() => ApiException.NotFound(ErrorCodes.TenantNotFound, "No such tenant.");
+}

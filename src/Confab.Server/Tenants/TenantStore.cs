@@ -1,0 +1,63 @@
+using System.Text.Json;
+using Confab.Server.Http;
+using Confab.Server.Storage;
+
+namespace Confab.Server.Tenants;
+
+public sealed class TenantRow
+{
+    public string Id { get; init; } = "";
+    public string Name { get; init; } = "";
+    public string Settings { get; init; } = "";
+    public long CreatedAt { get; init; }
+}
+
+/// <summary>The SQL of tenants, their API keys and settings.</summary>
+public sealed class TenantStore
+{
+    /// <summary>Every table holding tenant data; deleting a tenant empties each of them for it.</summary>
+    private static readonly string[] TenantTables =
+        ["api_keys", "users", "sessions", "conversations", "members", "conversation_bans", "messages",
+         "hidden_messages", "receipt_moves", "events", "membership_periods"];
+
+    public Task InsertAsync(DbSession db, TenantRow tenant) => db.ExecuteAsync(
+        "INSERT INTO tenants (id, name, settings, created_at) VALUES (@Id, @Name, @Settings, @CreatedAt)", tenant);
+
+    public Task<TenantRow?> FindAsync(DbSession db, string id) =>
+        db.QuerySingleOrDefaultAsync<TenantRow>("SELECT id, name, settings, created_at FROM tenants WHERE id = @id", new { id });
+
+    public Task<IReadOnlyList<TenantRow>> ListAsync(DbSession db, string? afterId, int limit) => db.QueryAsync<TenantRow>(
+        "SELECT id, name, settings, created_at FROM tenants WHERE @afterId IS NULL OR id > @afterId ORDER BY id LIMIT @limit",
+        new { afterId, limit });
+
+    public Task<int> RenameAsync(DbSession db, string id, string name) =>
+        db.ExecuteAsync("UPDATE tenants SET name = @name WHERE id = @id", new { id, name });
+
+    public async Task<bool> DeleteAsync(DbSession db, string id)
+    {
+        foreach (var table in TenantTables)
+            await db.ExecuteAsync($"DELETE FROM {table} WHERE tenant_id = @id", new { id });
+        return await db.ExecuteAsync("DELETE FROM tenants WHERE id = @id", new { id }) > 0;
+    }
+
+    public Task InsertApiKeyAsync(DbSession db, string tenantId, string id, string keyHash, long now) => db.ExecuteAsync(
+        "INSERT INTO api_keys (tenant_id, id, key_hash, created_at) VALUES (@tenantId, @id, @keyHash, @now)",
+        new { tenantId, id, keyHash, now });
+
+    public Task<int> DeleteApiKeyAsync(DbSession db, string tenantId, string id) =>
+        db.ExecuteAsync("DELETE FROM api_keys WHERE tenant_id = @tenantId AND id = @id", new { tenantId, id });
+
+    public async Task<TenantSettings> GetSettingsAsync(DbSession db, string tenantId)
+    {
+        var json = await db.QuerySingleOrDefaultAsync<string>("SELECT settings FROM tenants WHERE id = @tenantId", new { tenantId })
+            ?? throw ApiException.NotFound(ErrorCodes.TenantNotFound, "No such tenant.");
+        return Parse(json);
+    }
+
+    public Task SaveSettingsAsync(DbSession db, string tenantId, TenantSettings settings) => db.ExecuteAsync(
+        "UPDATE tenants SET settings = @json WHERE id = @tenantId", new { tenantId, json = Serialize(settings) });
+
+    public static string Serialize(TenantSettings settings) => JsonSerializer.Serialize(settings, JsonDefaults.Options);
+
+    private static TenantSettings Parse(string json) => JsonSerializer.Deserialize<TenantSettings>(json, JsonDefaults.Options) ?? new TenantSettings();
+}

@@ -1,0 +1,43 @@
+using System.Text.Json;
+using Confab.Server.Hosting;
+
+namespace Confab.Server.Users;
+
+/// <summary>The User object of the contract. <c>Email</c> is only shown to the tenant backend and to the user itself.</summary>
+public sealed record User(
+    string Id,
+    string Name,
+    string? Username,
+    string? AvatarUrl,
+    string? StatusText,
+    string Role,
+    JsonElement? Metadata,
+    string? Email,
+    DateTimeOffset? CreatedAt,
+    DateTimeOffset? UpdatedAt,
+    DateTimeOffset? DeletedAt);
+
+public sealed class UserRow
+{
+    public string TenantId { get; init; } = "";
+    public string Id { get; init; } = "";
+    public string Name { get; init; } = "";
+    public string? Username { get; init; }
+    public string? Email { get; init; }
+    public string? AvatarUrl { get; init; }
+    public string? StatusText { get; init; }
+    public string Role { get; init; } = "user";
+    public string? Metadata { get; init; }
+    public long CreatedAt { get; init; }
+    public long UpdatedAt { get; init; }
+    public long? DeletedAt { get; init; }
+
+    /// <summary>The user as other users see them.</summary>
+    public User ToPublic() => new(Id, Name, Username, AvatarUrl, StatusText, Role, ParseJson(Metadata), null, null, null, Time.FromMillis(DeletedAt));
+
+    /// <summary>The user as the tenant backend, or the user themself, sees them.</summary>
+    public User ToPrivate() => new(Id, Name, Username, AvatarUrl, StatusText, Role, ParseJson(Metadata), Email,
+        Time.FromMillis(CreatedAt), Time.FromMillis(UpdatedAt), Time.FromMillis(DeletedAt));
+
+    public static JsonElement? ParseJson(string? json) => json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
+}

@@ -1,0 +1,46 @@
+using Confab.Server.Http;
+using Confab.Server.Identity;
+
+namespace Confab.Server.Users;
+
+public static class UserEndpoints
+{
+    public static void MapUserEndpoints(this RouteGroupBuilder server, RouteGroupBuilder client)
+    {
+        server.MapPut("/users/{userId}", async (string userId, UpsertUserRequest body, TenantCaller caller, UserService users) =>
+            {
+                var (user, created) = await users.UpsertAsync(caller.TenantId, userId, body);
+                return created ? Results.Created($"/server/v1/users/{userId}", user) : Results.Ok(user);
+            })
+            .WithSummary("Create (201) or replace (200) a user").Produces<User>(200).Produces<User>(201).Fails(409);
+
+        server.MapGet("/users", (string? q, string? cursor, int? limit, TenantCaller caller, UserService users) =>
+                users.ListAsync(caller.TenantId, q, cursor, Paging.Limit(limit), asBackend: true))
+            .WithSummary("List users, optionally matching q in id, name or username").Fails();
+
+        server.MapGet("/users/{userId}", (string userId, TenantCaller caller, UserService users) => users.GetAsync(caller.TenantId, userId, privateView: true))
+            .WithSummary("Read a user").Fails(404);
+
+        server.MapDelete("/users/{userId}", async (string userId, string? messages, TenantCaller caller, UserService users) =>
+            {
+                await users.DeleteAsync(caller.TenantId, userId, messages);
+                return TypedResults.NoContent();
+            })
+            .WithSummary("Delete a user and revoke its sessions; messages=keep|anonymize|delete (default anonymize)").Fails(404);
+
+        client.MapGet("/me", (UserCaller caller, UserService users) => users.GetAsync(caller.TenantId, caller.UserId, privateView: true))
+            .WithSummary("The current user").Fails();
+
+        client.MapGet("/users", (string? q, string? cursor, int? limit, UserCaller caller, UserService users) =>
+                users.ListAsync(caller.TenantId, q, cursor, Paging.Limit(limit), asBackend: false))
+            .WithSummary("Search users of the tenant by id, name or username").Fails();
+
+        client.MapGet("/users/{userId}", (string userId, UserCaller caller, UserService users) =>
+                users.GetAsync(caller.TenantId, userId, privateView: userId == caller.UserId))
+            .WithSummary("Read a user").Fails(404);
+
+        client.MapPatch("/users/{userId}", (string userId, UpdateUserRequest body, UserCaller caller, UserService users) =>
+                users.UpdateAsync(caller, userId, body))
+            .WithSummary("Change one's own name, username, avatarUrl or statusText (tenant admins: anyone's)").Fails(403, 404, 409);
+    }
+}

@@ -1,0 +1,115 @@
+using System.Text.RegularExpressions;
+using Confab.Server.Conversations;
+using Confab.Server.Hosting;
+using Confab.Server.Http;
+using Confab.Server.Identity;
+using Confab.Server.Messages;
+using Confab.Server.Storage;
+
+namespace Confab.Server.Users;
+
+/// <summary>Users of a tenant: upserted by its backend, searched and partly edited by its users.</summary>
+public sealed partial class UserService(
+    Database database, UserStore users, SessionStore sessions, MemberService members, MessageService messages, TimeProvider clock)
+{
+    [GeneratedRegex("^[A-Za-z0-9_.-]{1,64}$")]
+    private static partial Regex UsernamePattern();
+
+    public async Task<(User User, bool Created)> UpsertAsync(string tenantId, string userId, UpsertUserRequest request)
+    {
+        Check.UserId(userId, "userId");
+        if (request.Avatar is not null)
+            throw ApiException.Invalid("avatar (fetch or base64) is not accepted yet; send avatarUrl.");
+        var name = Check.Required(request.Name, "name", 200).Trim();
+        var username = ValidUsername(request.Username);
+        var email = Check.OptionalText(request.Email, "email", 320);
+        if (email is not null && !email.Contains('@', StringComparison.Ordinal)) throw ApiException.Invalid("email must be an e-mail address.");
+        var avatarUrl = Check.HttpUrl(request.AvatarUrl, "avatarUrl");
+        var role = request.Role is null ? UserRoles.User : Check.OneOf(request.Role, "role", UserRoles.All);
+        var metadata = Check.Metadata(request.Metadata);
+
+        return await database.WriteAsync(async db =>
+        {
+            if (username is not null && await users.UsernameTakenAsync(db, tenantId, username, userId))
+                throw ApiException.Conflict(ErrorCodes.UsernameTaken, "Another user has this username.");
+            var now = Time.Now(clock);
+            var existing = await users.FindAnyAsync(db, tenantId, userId);
+            var row = new UserRow
+            {
+                TenantId = tenantId, Id = userId, Name = name, Username = username, Email = email, AvatarUrl = avatarUrl,
+                StatusText = existing?.DeletedAt is null ? existing?.StatusText : null, Role = role, Metadata = metadata,
+                CreatedAt = existing?.CreatedAt ?? now, UpdatedAt = now,
+            };
+            if (existing is null) await users.InsertAsync(db, row);
+            else await users.UpdateAsync(db, row);
+            return (row.ToPrivate(), existing is null);
+        });
+    }
+
+    public async Task<Page<User>> ListAsync(string tenantId, string? query, string? cursor, int limit, bool asBackend)
+    {
+        Check.Length(query, "q", 200);
+        var afterId = cursor is null ? null : Cursor.Decode("users", cursor, 1)[0];
+        var rows = await database.ReadAsync(db => users.SearchAsync(db, tenantId, query, afterId, limit + 1));
+        return Paging.From(rows, limit, r => asBackend ? r.ToPrivate() : r.ToPublic(), r => Cursor.Encode("users", r.Id));
+    }
+
+    /// <summary>A live user; the private view (with e-mail) for the tenant backend and for the user itself.</summary>
+    public async Task<User> GetAsync(string tenantId, string userId, bool privateView)
+    {
+        var row = await database.ReadAsync(db => users.FindAsync(db, tenantId, userId)) ?? throw NotFound();
+        return privateView ? row.ToPrivate() : row.ToPublic();
+    }
+
+    public async Task<User> UpdateAsync(UserCaller caller, string userId, UpdateUserRequest request)
+    {
+        if (userId != caller.UserId && !caller.IsTenantAdmin)
+            throw ApiException.Forbidden(ErrorCodes.Forbidden, "You can only change your own profile.");
+        if (request.Avatar is not null) throw ApiException.BadRequest(ErrorCodes.AttachmentNotFound, "No such uploaded attachment.");
+        var name = request.Has(nameof(request.Name)) ? Check.Required(request.Name, "name", 200).Trim() : null;
+        var username = ValidUsername(request.Username);
+        var avatarUrl = Check.HttpUrl(request.AvatarUrl, "avatarUrl");
+        var statusText = Check.OptionalText(request.StatusText, "statusText", 200);
+
+        return await database.WriteAsync(async db =>
+        {
+            var row = await users.FindAsync(db, caller.TenantId, userId) ?? throw NotFound();
+            if (username is not null && await users.UsernameTakenAsync(db, caller.TenantId, username, userId))
+                throw ApiException.Conflict(ErrorCodes.UsernameTaken, "Another user has this username.");
+            var updated = new UserRow
+            {
+                TenantId = row.TenantId, Id = row.Id, Role = row.Role, Email = row.Email, Metadata = row.Metadata, CreatedAt = row.CreatedAt,
+                Name = name ?? row.Name,
+                Username = request.Has(nameof(request.Username)) ? username : row.Username,
+                AvatarUrl = request.Has(nameof(request.AvatarUrl)) ? avatarUrl : row.AvatarUrl,
+                StatusText = request.Has(nameof(request.StatusText)) ? statusText : row.StatusText,
+                UpdatedAt = Time.Now(clock),
+            };
+            await users.UpdateAsync(db, updated);
+            return userId == caller.UserId ? updated.ToPrivate() : updated.ToPublic();
+        });
+    }
+
+    /// <summary>Deletes the user: sessions revoked, memberships ended, messages kept, anonymized or deleted.</summary>
+    public async Task DeleteAsync(string tenantId, string userId, string? messagesMode)
+    {
+        var mode = messagesMode is null ? DeletedMessages.Anonymize : Check.OneOf(messagesMode, "messages", DeletedMessages.All);
+        await database.WriteAsync(async db =>
+        {
+            _ = await users.FindAsync(db, tenantId, userId) ?? throw NotFound();
+            await sessions.DeleteAllAsync(db, tenantId, userId);
+            await members.RemoveEverywhereAsync(db, tenantId, userId);
+            if (mode == DeletedMessages.Delete) await messages.TombstoneAllBySenderAsync(db, tenantId, userId);
+            await users.MarkDeletedAsync(db, tenantId, userId, anonymize: mode != DeletedMessages.Keep, Time.Now(clock));
+        });
+    }
+
+    private static string? ValidUsername(string? username)
+    {
+        if (string.IsNullOrEmpty(username)) return null;
+        if (!UsernamePattern().IsMatch(username)) throw ApiException.Invalid("username must be 1 to 64 characters of A-Z a-z 0-9 _ . -");
+        return username;
+    }
+
+    public static ApiException NotFound() => ApiException.NotFound(ErrorCodes.UserNotFound, "No such user.");
+}

@@ -1,0 +1,73 @@
+using Confab.Server.Storage;
+
+namespace Confab.Server.Users;
+
+/// <summary>The SQL of users.</summary>
+public sealed class UserStore
+{
+    private const string Columns = "tenant_id, id, name, username, email, avatar_url, status_text, role, metadata, created_at, updated_at, deleted_at";
+
+    /// <summary>The user, including one that was deleted (its messages still name it).</summary>
+    public Task<UserRow?> FindAnyAsync(DbSession db, string tenantId, string id) => db.QuerySingleOrDefaultAsync<UserRow>(
+        $"SELECT {Columns} FROM users WHERE tenant_id = @tenantId AND id = @id", new { tenantId, id });
+
+    public async Task<UserRow?> FindAsync(DbSession db, string tenantId, string id) =>
+        await FindAnyAsync(db, tenantId, id) is { DeletedAt: null } user ? user : null;
+
+    /// <summary>Users by ID, deleted ones included, for rendering senders and participants.</summary>
+    public async Task<Dictionary<string, UserRow>> FindManyAsync(DbSession db, string tenantId, IEnumerable<string> ids)
+    {
+        var distinct = ids.Distinct(StringComparer.Ordinal).ToArray();
+        if (distinct.Length == 0) return [];
+        var rows = await db.QueryAsync<UserRow>($"SELECT {Columns} FROM users WHERE tenant_id = @tenantId AND id IN @distinct", new { tenantId, distinct });
+        return rows.ToDictionary(r => r.Id, StringComparer.Ordinal);
+    }
+
+    /// <summary>Which of these IDs name live users of the tenant.</summary>
+    public async Task<HashSet<string>> ExistingAsync(DbSession db, string tenantId, IReadOnlyCollection<string> ids)
+    {
+        if (ids.Count == 0) return [];
+        var found = await db.QueryAsync<string>(
+            "SELECT id FROM users WHERE tenant_id = @tenantId AND id IN @ids AND deleted_at IS NULL", new { tenantId, ids });
+        return found.ToHashSet(StringComparer.Ordinal);
+    }
+
+    public Task<IReadOnlyList<UserRow>> SearchAsync(DbSession db, string tenantId, string? query, string? afterId, int limit) => db.QueryAsync<UserRow>(
+        $"""
+        SELECT {Columns} FROM users
+        WHERE tenant_id = @tenantId AND deleted_at IS NULL AND (@afterId IS NULL OR id > @afterId)
+          AND (@pattern IS NULL OR lower(id) LIKE @pattern ESCAPE '\' OR lower(name) LIKE @pattern ESCAPE '\'
+               OR lower(COALESCE(username, '')) LIKE @pattern ESCAPE '\')
+        ORDER BY id LIMIT @limit
+        """,
+        new { tenantId, afterId, limit, pattern = LikePattern.Contains(query) });
+
+    public async Task<bool> UsernameTakenAsync(DbSession db, string tenantId, string username, string exceptUserId) =>
+        await db.ScalarAsync<long>(
+            "SELECT COUNT(*) FROM users WHERE tenant_id = @tenantId AND lower(username) = lower(@username) AND id <> @exceptUserId AND deleted_at IS NULL",
+            new { tenantId, username, exceptUserId }) > 0;
+
+    public Task InsertAsync(DbSession db, UserRow user) => db.ExecuteAsync(
+        """
+        INSERT INTO users (tenant_id, id, name, username, email, avatar_url, status_text, role, metadata, created_at, updated_at)
+        VALUES (@TenantId, @Id, @Name, @Username, @Email, @AvatarUrl, @StatusText, @Role, @Metadata, @CreatedAt, @UpdatedAt)
+        """, user);
+
+    /// <summary>Overwrites the profile (and revives a deleted user of that ID).</summary>
+    public Task UpdateAsync(DbSession db, UserRow user) => db.ExecuteAsync(
+        """
+        UPDATE users SET name = @Name, username = @Username, email = @Email, avatar_url = @AvatarUrl, status_text = @StatusText,
+            role = @Role, metadata = @Metadata, updated_at = @UpdatedAt, deleted_at = NULL
+        WHERE tenant_id = @TenantId AND id = @Id
+        """, user);
+
+    public Task MarkDeletedAsync(DbSession db, string tenantId, string id, bool anonymize, long now) => db.ExecuteAsync(
+        anonymize
+            ? """
+              UPDATE users SET name = 'Deleted user', username = NULL, email = NULL, avatar_url = NULL, status_text = NULL,
+                  metadata = NULL, updated_at = @now, deleted_at = @now
+              WHERE tenant_id = @tenantId AND id = @id
+              """
+            : "UPDATE users SET updated_at = @now, deleted_at = @now WHERE tenant_id = @tenantId AND id = @id",
+        new { tenantId, id, now });
+}
