@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Confab.Server.Http;
 
 namespace Confab.Server.Conversations;
@@ -25,8 +26,10 @@ public sealed class UpdateConversationRequest : PatchRequest
     public bool? Pinned { get; init { field = value; Mark(); } }
     public bool? Archived { get; init { field = value; Mark(); } }
 
+    [JsonIgnore]
     public bool ChangesShared => Has(nameof(Title)) || Has(nameof(Description)) || Has(nameof(ReadOnly)) || Has(nameof(Metadata));
 
+    [JsonIgnore]
     public bool ChangesOwn => Has(nameof(Muted)) || Has(nameof(MutedUntil)) || Has(nameof(Pinned)) || Has(nameof(Archived));
 }
 

@@ -7,7 +7,7 @@ public static class EndpointDocs
     public static RouteHandlerBuilder Fails(this RouteHandlerBuilder builder, params int[] statuses)
     {
         foreach (var status in statuses.Prepend(401).Prepend(400).Distinct())
-            builder.ProducesProblem(status);
+            builder.Produces<Problem>(status, ProblemWriter.ContentType);
         return builder;
     }
 }

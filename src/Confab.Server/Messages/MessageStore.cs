@@ -8,6 +8,8 @@ public sealed class MessageStore
     private const string Columns =
         "tenant_id, id, conversation_id, seq, sender_id, kind, text, reply_to_id, forwarded_from_user_id, forwarded_from_conversation_id, forwarded_from_message_id, mentions, metadata, client_message_id, created_at, updated_at, edited_at, deleted_at";
 
+    private static readonly string PrefixedColumns = string.Join(", ", Columns.Split(", ").Select(c => "m." + c));
+
     private const string NotHiddenFor =
         "NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.tenant_id = m.tenant_id AND h.user_id = @viewerId AND h.message_id = m.id)";
 
@@ -55,17 +57,19 @@ public sealed class MessageStore
             ORDER BY seq LIMIT @limit
             """, new { tenantId, conversationId, viewerId, afterSeq, limit });
 
-    /// <summary>The newest message each viewer can see in each conversation (<paramref name="viewerId"/> hides its own deletions).</summary>
+    /// <summary>The newest message the viewer has not hidden, in each conversation: one descending index probe per conversation.</summary>
     public Task<IReadOnlyList<MessageRow>> LastVisibleAsync(DbSession db, string tenantId, IReadOnlyCollection<string> conversationIds, string viewerId) =>
         conversationIds.Count == 0
             ? Task.FromResult<IReadOnlyList<MessageRow>>([])
             : db.QueryAsync<MessageRow>(
                 $"""
-                SELECT {Columns} FROM messages m
-                WHERE m.tenant_id = @tenantId AND m.conversation_id IN @conversationIds
-                  AND m.seq = (SELECT MAX(x.seq) FROM messages x
-                               WHERE x.tenant_id = m.tenant_id AND x.conversation_id = m.conversation_id
-                                 AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.tenant_id = x.tenant_id AND h.user_id = @viewerId AND h.message_id = x.id))
+                SELECT {PrefixedColumns} FROM conversations c
+                JOIN messages m ON m.tenant_id = c.tenant_id AND m.conversation_id = c.id
+                 AND m.seq = (SELECT x.seq FROM messages x
+                              WHERE x.tenant_id = c.tenant_id AND x.conversation_id = c.id
+                                AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.tenant_id = x.tenant_id AND h.user_id = @viewerId AND h.message_id = x.id)
+                              ORDER BY x.seq DESC LIMIT 1)
+                WHERE c.tenant_id = @tenantId AND c.id IN @conversationIds
                 """, new { tenantId, conversationIds, viewerId });
 
     public Task<string?> IdAtSeqAsync(DbSession db, string tenantId, string conversationId, long seq) =>
