@@ -74,88 +74,30 @@ public sealed class ConversationStore
     public async Task<IReadOnlyList<ListedConversation>> ListForUserAsync(
         DbSession db, string tenantId, string userId, ConversationFilter filter, (long ActivityAt, string Id)? after, int limit)
     {
-        var rows = await db.QueryAsync<ListedRow>(
+        var prefixedConversation = string.Join(", ", Columns.Split(", ").Select(c => "c." + c));
+        var prefixedMember = string.Join(", ", MemberStore.Columns.Split(", ").Select(c => "m." + c));
+        return await db.QueryAsync<ConversationRow, MemberRow, long, ListedConversation>(
             $"""
-            SELECT * FROM (
-                SELECT c.tenant_id, c.id, c.type, c.title, c.description, c.avatar_url, c.public_username, c.read_only, c.metadata,
-                    c.owner_id, c.direct_key, c.member_count, c.last_seq, c.activity_at, c.created_at, c.updated_at,
-                    m.role AS m_role, m.permissions AS m_permissions, m.title AS m_title, m.joined_at AS m_joined_at,
-                    m.muted_until AS m_muted_until, m.notifications_muted AS m_notifications_muted,
-                    m.notifications_muted_until AS m_notifications_muted_until, m.pinned AS m_pinned, m.archived AS m_archived,
-                    m.last_read_seq AS m_last_read_seq, m.last_read_at AS m_last_read_at,
-                    m.last_delivered_seq AS m_last_delivered_seq, m.last_delivered_at AS m_last_delivered_at,
-                    {UnreadCountSql} AS unread_count
-                FROM members m JOIN conversations c ON c.tenant_id = m.tenant_id AND c.id = m.conversation_id
-                WHERE m.tenant_id = @tenantId AND m.user_id = @userId AND m.archived = @archived
-                  AND (@type IS NULL OR c.type = @type)
-                  AND (@pinned IS NULL OR m.pinned = @pinned)
-                  AND (@muted IS NULL OR (CASE WHEN m.notifications_muted = 1 AND (m.notifications_muted_until IS NULL OR m.notifications_muted_until > @now) THEN 1 ELSE 0 END) = @muted)
-                  AND (@role IS NULL OR m.role = @role)
-                  AND (@pattern IS NULL OR lower(COALESCE(c.title, '')) LIKE @pattern ESCAPE '\' OR lower(COALESCE(c.description, '')) LIKE @pattern ESCAPE '\')
-                  AND (@afterActivity IS NULL OR c.activity_at < @afterActivity OR (c.activity_at = @afterActivity AND c.id < @afterId))
-            ) listed
-            WHERE @hasUnread IS NULL OR (CASE WHEN unread_count > 0 THEN 1 ELSE 0 END) = @hasUnread
-            ORDER BY activity_at DESC, id DESC
+            SELECT {prefixedConversation}, {prefixedMember}, {UnreadCountSql} AS unread_count
+            FROM members m JOIN conversations c ON c.tenant_id = m.tenant_id AND c.id = m.conversation_id
+            WHERE m.tenant_id = @tenantId AND m.user_id = @userId AND m.archived = @archived
+              AND (@type IS NULL OR c.type = @type)
+              AND (@pinned IS NULL OR m.pinned = @pinned)
+              AND (@muted IS NULL OR (CASE WHEN m.notifications_muted = 1 AND (m.notifications_muted_until IS NULL OR m.notifications_muted_until > @now) THEN 1 ELSE 0 END) = @muted)
+              AND (@role IS NULL OR m.role = @role)
+              AND (@pattern IS NULL OR lower(COALESCE(c.title, '')) LIKE @pattern ESCAPE '\' OR lower(COALESCE(c.description, '')) LIKE @pattern ESCAPE '\')
+              AND (@afterActivity IS NULL OR c.activity_at < @afterActivity OR (c.activity_at = @afterActivity AND c.id < @afterId))
+              AND (@hasUnread IS NULL OR (CASE WHEN {UnreadCountSql} > 0 THEN 1 ELSE 0 END) = @hasUnread)
+            ORDER BY c.activity_at DESC, c.id DESC
             LIMIT @limit
             """,
+            (conversation, member, unread) => new ListedConversation { Conversation = conversation, Member = member, UnreadCount = unread },
             new
             {
                 tenantId, userId, archived = filter.Archived, type = filter.Type, pinned = filter.Pinned, muted = filter.Muted,
                 role = filter.Role, pattern = LikePattern.Contains(filter.Query), hasUnread = filter.HasUnread, now = filter.Now,
                 afterActivity = after?.ActivityAt, afterId = after?.Id, limit,
-            });
-        return rows.Select(r => r.ToListed(userId)).ToList();
-    }
-
-    private sealed class ListedRow
-    {
-        public string TenantId { get; init; } = "";
-        public string Id { get; init; } = "";
-        public string Type { get; init; } = "";
-        public string? Title { get; init; }
-        public string? Description { get; init; }
-        public string? AvatarUrl { get; init; }
-        public string? PublicUsername { get; init; }
-        public bool ReadOnly { get; init; }
-        public string? Metadata { get; init; }
-        public string? OwnerId { get; init; }
-        public string? DirectKey { get; init; }
-        public int MemberCount { get; init; }
-        public long LastSeq { get; init; }
-        public long ActivityAt { get; init; }
-        public long CreatedAt { get; init; }
-        public long UpdatedAt { get; init; }
-        public string MRole { get; init; } = "";
-        public string? MPermissions { get; init; }
-        public string? MTitle { get; init; }
-        public long MJoinedAt { get; init; }
-        public long? MMutedUntil { get; init; }
-        public bool MNotificationsMuted { get; init; }
-        public long? MNotificationsMutedUntil { get; init; }
-        public bool MPinned { get; init; }
-        public bool MArchived { get; init; }
-        public long MLastReadSeq { get; init; }
-        public long? MLastReadAt { get; init; }
-        public long MLastDeliveredSeq { get; init; }
-        public long? MLastDeliveredAt { get; init; }
-        public long UnreadCount { get; init; }
-
-        public ListedConversation ToListed(string userId) => new()
-        {
-            Conversation = new ConversationRow
-            {
-                TenantId = TenantId, Id = Id, Type = Type, Title = Title, Description = Description, AvatarUrl = AvatarUrl,
-                PublicUsername = PublicUsername, ReadOnly = ReadOnly, Metadata = Metadata, OwnerId = OwnerId, DirectKey = DirectKey,
-                MemberCount = MemberCount, LastSeq = LastSeq, ActivityAt = ActivityAt, CreatedAt = CreatedAt, UpdatedAt = UpdatedAt,
             },
-            Member = new MemberRow
-            {
-                TenantId = TenantId, ConversationId = Id, UserId = userId, Role = MRole, Permissions = MPermissions, Title = MTitle,
-                JoinedAt = MJoinedAt, MutedUntil = MMutedUntil, NotificationsMuted = MNotificationsMuted,
-                NotificationsMutedUntil = MNotificationsMutedUntil, Pinned = MPinned, Archived = MArchived,
-                LastReadSeq = MLastReadSeq, LastReadAt = MLastReadAt, LastDeliveredSeq = MLastDeliveredSeq, LastDeliveredAt = MLastDeliveredAt,
-            },
-            UnreadCount = UnreadCount,
-        };
+            splitOn: "tenant_id,unread_count");
     }
 }

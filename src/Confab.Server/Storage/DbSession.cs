@@ -9,6 +9,10 @@ public class DbSession(DbConnection connection, DbTransaction? transaction)
     public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? args = null) =>
         (await connection.QueryAsync<T>(sql, args, transaction)).AsList();
 
+    /// <summary>Maps each row onto three objects; <paramref name="splitOn"/> names the first column of the second and third.</summary>
+    public async Task<IReadOnlyList<TResult>> QueryAsync<T1, T2, T3, TResult>(string sql, Func<T1, T2, T3, TResult> map, object? args, string splitOn) =>
+        (await connection.QueryAsync(sql, map, args, transaction, splitOn: splitOn)).AsList();
+
     public Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? args = null) =>
         connection.QuerySingleOrDefaultAsync<T>(sql, args, transaction);
 
