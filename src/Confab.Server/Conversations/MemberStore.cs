@@ -58,10 +58,12 @@ public sealed class MemberStore
         return found.ToHashSet(StringComparer.Ordinal);
     }
 
+    /// <summary>Adds the member with its receipt pointers at the newest message: history from before joining is not unread.</summary>
     public Task InsertAsync(DbSession db, MemberRow member) => db.ExecuteAsync(
         """
-        INSERT INTO members (tenant_id, conversation_id, user_id, role, permissions, title, joined_at)
-        VALUES (@TenantId, @ConversationId, @UserId, @Role, @Permissions, @Title, @JoinedAt)
+        INSERT INTO members (tenant_id, conversation_id, user_id, role, permissions, title, joined_at, last_read_seq, last_delivered_seq)
+        SELECT @TenantId, @ConversationId, @UserId, @Role, @Permissions, @Title, @JoinedAt, last_seq, last_seq
+        FROM conversations WHERE tenant_id = @TenantId AND id = @ConversationId
         """, member);
 
     /// <summary>Opens the member's period at the position of the event that announced the membership.</summary>

@@ -72,7 +72,7 @@ public sealed class MessageService(
             else if (poster.UserId is not null && await users.FindAsync(db, poster.TenantId, poster.UserId) is null)
                 throw ApiException.BadRequest(ErrorCodes.UserNotFound, "senderId names no user of this tenant.");
 
-            if (draft.ClientMessageId is not null && poster.UserId is not null
+            if (draft.ClientMessageId is not null
                 && await messages.FindByClientIdAsync(db, poster.TenantId, conversationId, poster.UserId, draft.ClientMessageId) is { } original)
                 return (await views.BuildOneAsync(db, poster.TenantId, poster.UserId, original), false);
 

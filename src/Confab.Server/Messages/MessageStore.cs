@@ -24,12 +24,14 @@ public sealed class MessageStore
         $"SELECT {Columns} FROM messages WHERE tenant_id = @tenantId AND id = @id AND conversation_id = @conversationId",
         new { tenantId, conversationId, id });
 
-    public Task<MessageRow?> FindByClientIdAsync(DbSession db, string tenantId, string conversationId, string senderId, string clientMessageId) =>
+    /// <summary>The message this sender (null: the system) already sent with this client ID, if any.</summary>
+    public Task<MessageRow?> FindByClientIdAsync(DbSession db, string tenantId, string conversationId, string? senderId, string clientMessageId) =>
         db.QuerySingleOrDefaultAsync<MessageRow>(
             $"""
             SELECT {Columns} FROM messages
-            WHERE tenant_id = @tenantId AND conversation_id = @conversationId AND sender_id = @senderId AND client_message_id = @clientMessageId
-            """, new { tenantId, conversationId, senderId, clientMessageId });
+            WHERE tenant_id = @tenantId AND conversation_id = @conversationId AND COALESCE(sender_id, '') = @senderKey
+              AND client_message_id = @clientMessageId
+            """, new { tenantId, conversationId, senderKey = senderId ?? "", clientMessageId });
 
     public async Task<Dictionary<string, MessageRow>> FindManyAsync(DbSession db, string tenantId, IEnumerable<string> ids)
     {

@@ -121,7 +121,8 @@ CREATE TABLE messages (
     PRIMARY KEY (tenant_id, id)
 );
 CREATE UNIQUE INDEX messages_by_seq ON messages (tenant_id, conversation_id, seq);
-CREATE UNIQUE INDEX messages_by_client_id ON messages (tenant_id, conversation_id, sender_id, client_message_id) WHERE client_message_id IS NOT NULL;
+-- System messages have no sender; COALESCE makes their retries collide too (NULLs never do).
+CREATE UNIQUE INDEX messages_by_client_id ON messages (tenant_id, conversation_id, COALESCE(sender_id, ''), client_message_id) WHERE client_message_id IS NOT NULL;
 
 -- Messages a user deleted for themselves only.
 CREATE TABLE hidden_messages (
