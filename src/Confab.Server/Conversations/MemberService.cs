@@ -48,7 +48,7 @@ public sealed class MemberService(
         {
             var access = await guard.LoadAsync(db, caller.TenantId, conversationId, caller.UserId);
             access.RequireNotDirect("take new members");
-            var joiningSelf = userIds.Count == 1 && userIds[0] == caller.UserId && access.Member is null;
+            var joiningSelf = userIds.Count == 1 && userIds[0] == caller.UserId;
             if (!joiningSelf) access.Require(Permissions.InviteMembers);
 
             var missing = userIds.Except(await users.ExistingAsync(db, caller.TenantId, userIds)).ToList();
@@ -202,6 +202,7 @@ public sealed class MemberService(
             await conversationService.SaveSharedAsync(db, access.Conversation, now);
         }
         if (role is not null) target.Role = role;
+        if (role == Roles.Owner) target.Permissions = null;
         if (permissionsSent) target.Permissions = permissions is null ? null : JsonSerializer.Serialize(permissions);
     }
 
