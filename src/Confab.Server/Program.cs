@@ -22,6 +22,7 @@ await MigrationRunner.ApplyAsync(app.Services.GetRequiredService<Database>());
 app.Services.GetRequiredService<AdminKey>();
 
 app.UseMiddleware<ProblemMiddleware>();
+app.UseMiddleware<Utf8JsonMiddleware>();
 app.UseRouting();
 app.UseMiddleware<CredentialsMiddleware>();
 

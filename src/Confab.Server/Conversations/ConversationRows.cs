@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Confab.Server.Hosting;
+using Confab.Server.Storage;
 
 namespace Confab.Server.Conversations;
 
@@ -21,6 +22,8 @@ public sealed class ConversationRow
     public long ActivityAt { get; init; }
     public long CreatedAt { get; init; }
     public long UpdatedAt { get; set; }
+
+    public string SearchKey => SearchText.Key(Title, Description);
 
     public bool IsDirect => Type == ConversationTypes.Direct;
 

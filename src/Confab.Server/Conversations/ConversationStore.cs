@@ -35,9 +35,9 @@ public sealed class ConversationStore
     public Task InsertAsync(DbSession db, ConversationRow row) => db.ExecuteAsync(
         """
         INSERT INTO conversations (tenant_id, id, type, title, description, avatar_url, public_username, read_only, metadata, owner_id,
-            direct_key, member_count, last_seq, activity_at, created_at, updated_at)
+            direct_key, search_key, member_count, last_seq, activity_at, created_at, updated_at)
         VALUES (@TenantId, @Id, @Type, @Title, @Description, @AvatarUrl, @PublicUsername, @ReadOnly, @Metadata, @OwnerId,
-            @DirectKey, @MemberCount, 0, @ActivityAt, @CreatedAt, @UpdatedAt)
+            @DirectKey, @SearchKey, @MemberCount, 0, @ActivityAt, @CreatedAt, @UpdatedAt)
         """, row);
 
     public Task<ConversationRow?> FindAsync(DbSession db, string tenantId, string id) => db.QuerySingleOrDefaultAsync<ConversationRow>(
@@ -54,7 +54,7 @@ public sealed class ConversationStore
     public Task UpdateSharedAsync(DbSession db, ConversationRow row) => db.ExecuteAsync(
         """
         UPDATE conversations SET title = @Title, description = @Description, avatar_url = @AvatarUrl, read_only = @ReadOnly,
-            metadata = @Metadata, owner_id = @OwnerId, member_count = @MemberCount, updated_at = @UpdatedAt
+            metadata = @Metadata, search_key = @SearchKey, owner_id = @OwnerId, member_count = @MemberCount, updated_at = @UpdatedAt
         WHERE tenant_id = @TenantId AND id = @Id
         """, row);
 
@@ -85,7 +85,7 @@ public sealed class ConversationStore
               AND (@pinned IS NULL OR m.pinned = @pinned)
               AND (@muted IS NULL OR (CASE WHEN m.notifications_muted = 1 AND (m.notifications_muted_until IS NULL OR m.notifications_muted_until > @now) THEN 1 ELSE 0 END) = @muted)
               AND (@role IS NULL OR m.role = @role)
-              AND (@pattern IS NULL OR lower(COALESCE(c.title, '')) LIKE @pattern ESCAPE '\' OR lower(COALESCE(c.description, '')) LIKE @pattern ESCAPE '\')
+              AND (@pattern IS NULL OR c.search_key LIKE @pattern ESCAPE '\')
               AND (@afterActivity IS NULL OR c.activity_at < @afterActivity OR (c.activity_at = @afterActivity AND c.id < @afterId))
               AND (@hasUnread IS NULL OR (CASE WHEN {UnreadCountSql} > 0 THEN 1 ELSE 0 END) = @hasUnread)
             ORDER BY c.activity_at DESC, c.id DESC
@@ -95,7 +95,7 @@ public sealed class ConversationStore
             new
             {
                 tenantId, userId, archived = filter.Archived, type = filter.Type, pinned = filter.Pinned, muted = filter.Muted,
-                role = filter.Role, pattern = LikePattern.Contains(filter.Query), hasUnread = filter.HasUnread, now = filter.Now,
+                role = filter.Role, pattern = SearchText.ContainsPattern(filter.Query), hasUnread = filter.HasUnread, now = filter.Now,
                 afterActivity = after?.ActivityAt, afterId = after?.Id, limit,
             },
             splitOn: "tenant_id,unread_count");

@@ -249,7 +249,8 @@ public sealed class MessageService(
         var text = Check.Length(string.IsNullOrWhiteSpace(request.Text) ? null : request.Text, "text", settings.MaxMessageLength);
         if (request.Attachments is { Count: > 0 })
             throw ApiException.BadRequest(ErrorCodes.AttachmentNotFound, "No such uploaded attachment.");
-        if (text is null) throw ApiException.Invalid(kind == MessageKinds.Text || kind == MessageKinds.System ? "text is required." : $"A {kind} message needs attachments.");
+        if (kind is MessageKinds.Media or MessageKinds.Voice) throw ApiException.Invalid($"A {kind} message needs attachments.");
+        if (text is null) throw ApiException.Invalid("text is required.");
         var mentions = Check.UserIds(request.Mentions, "mentions", MessageLimits.MaxMentions);
         return new Draft(kind, text, string.IsNullOrEmpty(request.ReplyToId) ? null : request.ReplyToId, mentions,
             Check.Metadata(request.Metadata), MessageLimits.ClientMessageId(request.ClientMessageId));

@@ -104,6 +104,15 @@ public sealed class MessageStore
     public Task<IReadOnlyList<MessageRow>> LiveBySenderAsync(DbSession db, string tenantId, string senderId) => db.QueryAsync<MessageRow>(
         $"SELECT {Columns} FROM messages WHERE tenant_id = @tenantId AND sender_id = @senderId AND deleted_at IS NULL", new { tenantId, senderId });
 
+    /// <summary>Moves a user's authorship (sent and forwarded-from) to another sender ID.</summary>
+    public async Task ReassignSenderAsync(DbSession db, string tenantId, string fromUserId, string toUserId)
+    {
+        await db.ExecuteAsync("UPDATE messages SET sender_id = @toUserId WHERE tenant_id = @tenantId AND sender_id = @fromUserId",
+            new { tenantId, fromUserId, toUserId });
+        await db.ExecuteAsync("UPDATE messages SET forwarded_from_user_id = @toUserId WHERE tenant_id = @tenantId AND forwarded_from_user_id = @fromUserId",
+            new { tenantId, fromUserId, toUserId });
+    }
+
     public Task HideAsync(DbSession db, string tenantId, string userId, string conversationId, string messageId) => db.ExecuteAsync(
         """
         INSERT INTO hidden_messages (tenant_id, user_id, conversation_id, message_id) VALUES (@tenantId, @userId, @conversationId, @messageId)

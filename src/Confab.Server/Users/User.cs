@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Confab.Server.Hosting;
+using Confab.Server.Storage;
 
 namespace Confab.Server.Users;
 
@@ -31,6 +32,8 @@ public sealed class UserRow
     public long CreatedAt { get; init; }
     public long UpdatedAt { get; init; }
     public long? DeletedAt { get; init; }
+
+    public string SearchKey => SearchText.Key(Id, Name, Username);
 
     /// <summary>The user as other users see them.</summary>
     public User ToPublic() => new(Id, Name, Username, AvatarUrl, StatusText, Role, ParseJson(Metadata), null, null, null, Time.FromMillis(DeletedAt));

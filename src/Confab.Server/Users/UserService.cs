@@ -10,8 +10,12 @@ namespace Confab.Server.Users;
 
 /// <summary>Users of a tenant: upserted by its backend, searched and partly edited by its users.</summary>
 public sealed partial class UserService(
-    Database database, UserStore users, SessionStore sessions, MemberService members, MessageService messages, TimeProvider clock)
+    Database database, UserStore users, SessionStore sessions, MemberService members, MessageService messages, MessageStore messageStore,
+    TimeProvider clock)
 {
+    public const string AnonymousPrefix = "~deleted~";
+    public const string DeletedUserName = "Deleted user";
+
     [GeneratedRegex("^[A-Za-z0-9_.-]{1,64}$")]
     private static partial Regex UsernamePattern();
 
@@ -34,15 +38,16 @@ public sealed partial class UserService(
                 throw ApiException.Conflict(ErrorCodes.UsernameTaken, "Another user has this username.");
             var now = Time.Now(clock);
             var existing = await users.FindAnyAsync(db, tenantId, userId);
+            var created = existing is not { DeletedAt: null };
             var row = new UserRow
             {
                 TenantId = tenantId, Id = userId, Name = name, Username = username, Email = email, AvatarUrl = avatarUrl,
-                StatusText = existing?.DeletedAt is null ? existing?.StatusText : null, Role = role, Metadata = metadata,
+                StatusText = created ? null : existing!.StatusText, Role = role, Metadata = metadata,
                 CreatedAt = existing?.CreatedAt ?? now, UpdatedAt = now,
             };
             if (existing is null) await users.InsertAsync(db, row);
             else await users.UpdateAsync(db, row);
-            return (row.ToPrivate(), existing is null);
+            return (row.ToPrivate(), created);
         });
     }
 
@@ -90,7 +95,11 @@ public sealed partial class UserService(
         });
     }
 
-    /// <summary>Deletes the user: sessions revoked, memberships ended, messages kept, anonymized or deleted.</summary>
+    /// <summary>
+    /// Deletes the user: sessions revoked, memberships ended, messages kept, anonymized or deleted.
+    /// Anonymized and deleted messages move to a placeholder sender that no tenant user ID can name
+    /// (<c>~</c> is not allowed in them), so a user later created with the same ID does not inherit them.
+    /// </summary>
     public async Task DeleteAsync(string tenantId, string userId, string? messagesMode)
     {
         var mode = messagesMode is null ? DeletedMessages.Anonymize : Check.OneOf(messagesMode, "messages", DeletedMessages.All);
@@ -100,7 +109,18 @@ public sealed partial class UserService(
             await sessions.DeleteAllAsync(db, tenantId, userId);
             await members.RemoveEverywhereAsync(db, tenantId, userId);
             if (mode == DeletedMessages.Delete) await messages.TombstoneAllBySenderAsync(db, tenantId, userId);
-            await users.MarkDeletedAsync(db, tenantId, userId, anonymize: mode != DeletedMessages.Keep, Time.Now(clock));
+            var now = Time.Now(clock);
+            if (mode != DeletedMessages.Keep)
+            {
+                var placeholder = new UserRow
+                {
+                    TenantId = tenantId, Id = AnonymousPrefix + Ids.New(clock), Name = DeletedUserName, Role = UserRoles.User,
+                    CreatedAt = now, UpdatedAt = now, DeletedAt = now,
+                };
+                await users.InsertAsync(db, placeholder);
+                await messageStore.ReassignSenderAsync(db, tenantId, userId, placeholder.Id);
+            }
+            await users.MarkDeletedAsync(db, tenantId, userId, anonymize: mode != DeletedMessages.Keep, now);
         });
     }
 

@@ -36,11 +36,10 @@ public sealed class UserStore
         $"""
         SELECT {Columns} FROM users
         WHERE tenant_id = @tenantId AND deleted_at IS NULL AND (@afterId IS NULL OR id > @afterId)
-          AND (@pattern IS NULL OR lower(id) LIKE @pattern ESCAPE '\' OR lower(name) LIKE @pattern ESCAPE '\'
-               OR lower(COALESCE(username, '')) LIKE @pattern ESCAPE '\')
+          AND (@pattern IS NULL OR search_key LIKE @pattern ESCAPE '\')
         ORDER BY id LIMIT @limit
         """,
-        new { tenantId, afterId, limit, pattern = LikePattern.Contains(query) });
+        new { tenantId, afterId, limit, pattern = SearchText.ContainsPattern(query) });
 
     public async Task<bool> UsernameTakenAsync(DbSession db, string tenantId, string username, string exceptUserId) =>
         await db.ScalarAsync<long>(
@@ -49,25 +48,25 @@ public sealed class UserStore
 
     public Task InsertAsync(DbSession db, UserRow user) => db.ExecuteAsync(
         """
-        INSERT INTO users (tenant_id, id, name, username, email, avatar_url, status_text, role, metadata, created_at, updated_at)
-        VALUES (@TenantId, @Id, @Name, @Username, @Email, @AvatarUrl, @StatusText, @Role, @Metadata, @CreatedAt, @UpdatedAt)
+        INSERT INTO users (tenant_id, id, name, username, email, avatar_url, status_text, role, metadata, search_key, created_at, updated_at, deleted_at)
+        VALUES (@TenantId, @Id, @Name, @Username, @Email, @AvatarUrl, @StatusText, @Role, @Metadata, @SearchKey, @CreatedAt, @UpdatedAt, @DeletedAt)
         """, user);
 
     /// <summary>Overwrites the profile (and revives a deleted user of that ID).</summary>
     public Task UpdateAsync(DbSession db, UserRow user) => db.ExecuteAsync(
         """
         UPDATE users SET name = @Name, username = @Username, email = @Email, avatar_url = @AvatarUrl, status_text = @StatusText,
-            role = @Role, metadata = @Metadata, updated_at = @UpdatedAt, deleted_at = NULL
+            role = @Role, metadata = @Metadata, search_key = @SearchKey, updated_at = @UpdatedAt, deleted_at = NULL
         WHERE tenant_id = @TenantId AND id = @Id
         """, user);
 
     public Task MarkDeletedAsync(DbSession db, string tenantId, string id, bool anonymize, long now) => db.ExecuteAsync(
         anonymize
             ? """
-              UPDATE users SET name = 'Deleted user', username = NULL, email = NULL, avatar_url = NULL, status_text = NULL,
-                  metadata = NULL, updated_at = @now, deleted_at = @now
+              UPDATE users SET name = @deletedName, username = NULL, email = NULL, avatar_url = NULL, status_text = NULL,
+                  metadata = NULL, search_key = lower(id), updated_at = @now, deleted_at = @now
               WHERE tenant_id = @tenantId AND id = @id
               """
             : "UPDATE users SET updated_at = @now, deleted_at = @now WHERE tenant_id = @tenantId AND id = @id",
-        new { tenantId, id, now });
+        new { tenantId, id, now, deletedName = UserService.DeletedUserName });
 }

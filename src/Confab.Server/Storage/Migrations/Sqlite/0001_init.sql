@@ -28,6 +28,7 @@ CREATE TABLE users (
     status_text  TEXT,
     role         TEXT    NOT NULL,
     metadata     TEXT,
+    search_key   TEXT    NOT NULL,            -- id, name and username, case-folded by the server
     created_at   INTEGER NOT NULL,
     updated_at   INTEGER NOT NULL,
     deleted_at   INTEGER,
@@ -59,6 +60,7 @@ CREATE TABLE conversations (
     metadata         TEXT,
     owner_id         TEXT,
     direct_key       TEXT,                        -- the two user IDs of a direct conversation, sorted
+    search_key       TEXT    NOT NULL,            -- title and description, case-folded by the server
     member_count     INTEGER NOT NULL DEFAULT 0,
     last_seq         INTEGER NOT NULL DEFAULT 0,  -- the seq of the newest message
     activity_at      INTEGER NOT NULL,            -- orders the conversation list
