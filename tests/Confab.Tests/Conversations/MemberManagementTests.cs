@@ -89,7 +89,7 @@ public sealed class MemberManagementTests(ConfabServer server) : IClassFixture<C
 
         Assert.Equal(0, added.GetArrayLength());
         Assert.Equal(9, (await group["alice"].GetAsync($"/v1/conversations/{group.Id}").ExpectJson(200)).GetProperty("memberCount").GetInt32());
-        Assert.Equal("member", RoleOf(await group["alice"].GetAsync($"/v1/conversations/{group.Id}").ExpectJson(200), "mia"));
+        Assert.Equal("member", RoleGroup.RoleOf(await group["alice"].GetAsync($"/v1/conversations/{group.Id}").ExpectJson(200), "mia"));
         Assert.DoesNotContain(await server.ReadAsync(group.Tenant.Id, position), e => e.Type == "conversation.member.added");
     }
 
@@ -110,7 +110,7 @@ public sealed class MemberManagementTests(ConfabServer server) : IClassFixture<C
         await group[actor].DeleteAsync($"/v1/conversations/{group.Id}/members/{target}").Expect(204);
 
         var detail = await group["alice"].GetAsync($"/v1/conversations/{group.Id}").ExpectJson(200);
-        Assert.Null(RoleOf(detail, target));
+        Assert.Null(RoleGroup.RoleOf(detail, target));
         Assert.Equal(8, detail.GetProperty("memberCount").GetInt32());
         await group[target].GetAsync($"/v1/conversations/{group.Id}").ExpectProblem(404);
         var removed = Assert.Single(await server.ReadAsync(group.Tenant.Id, position), e => e.Type == "conversation.member.removed");
@@ -183,7 +183,7 @@ public sealed class MemberManagementTests(ConfabServer server) : IClassFixture<C
         var (alice, bob) = (await tenant.SessionAsync("alice"), await tenant.SessionAsync("bob"));
         await tenant.UpsertUserAsync("carol");
         var id = await tenant.CreateConversationAsync(alice, "direct", "bob");
-        var before = await SnapshotAsync(alice, id);
+        var before = await RoleGroup.SnapshotAsync(alice, id);
         var position = await server.LastPositionAsync(tenant.Id);
 
         await alice.PostJsonAsync($"/v1/conversations/{id}/members", new { userIds = Ids("carol") }).ExpectProblem(403, "DIRECT_CONVERSATION");
@@ -193,7 +193,7 @@ public sealed class MemberManagementTests(ConfabServer server) : IClassFixture<C
         await alice.DeleteAsync($"/v1/conversations/{id}/members/bob").ExpectProblem(403, "DIRECT_CONVERSATION");
         await bob.DeleteAsync($"/v1/conversations/{id}/members/bob").ExpectProblem(403, "DIRECT_CONVERSATION");
 
-        Assert.Equal(before, await SnapshotAsync(alice, id));
+        Assert.Equal(before, await RoleGroup.SnapshotAsync(alice, id));
         Assert.Equal(position, await server.LastPositionAsync(tenant.Id));
         await tenant.SendAsync(bob, id, "still both here");
     }
@@ -202,38 +202,9 @@ public sealed class MemberManagementTests(ConfabServer server) : IClassFixture<C
     /// A group owned by alice: admins adam and ada, moderators mo and max, members mia and mel, guests gus and gil,
     /// each with a session.
     /// </summary>
-    private async Task<Group> GroupAsync()
-    {
-        var tenant = await server.NewTenantAsync();
-        var roles = new[] { ("adam", "admin"), ("ada", "admin"), ("mo", "moderator"), ("max", "moderator"), ("mia", "member"), ("mel", "member"), ("gus", "guest"), ("gil", "guest") };
-        var people = new Dictionary<string, HttpClient> { ["alice"] = await tenant.SessionAsync("alice") };
-        foreach (var (user, _) in roles) people[user] = await tenant.SessionAsync(user);
-        var id = await tenant.CreateConversationAsync(people["alice"], "group", roles.Select(r => r.Item1).ToArray());
-        foreach (var (user, role) in roles.Where(r => r.Item2 != "member"))
-            await people["alice"].PatchJsonAsync($"/v1/conversations/{id}/members/{user}", new { role }).ExpectJson(200);
-        return new Group(server, tenant, id, people);
-    }
+    private Task<RoleGroup> GroupAsync() =>
+        RoleGroup.CreateAsync(server, ("adam", "admin"), ("ada", "admin"), ("mo", "moderator"), ("max", "moderator"), ("mia", "member"), ("mel", "member"), ("gus", "guest"), ("gil", "guest"));
 
-    private sealed record Group(ConfabServer Server, TestTenant Tenant, string Id, Dictionary<string, HttpClient> People)
-    {
-        public HttpClient this[string user] => People[user];
-
-        /// <summary>Asserts the request is refused with this status (and code) and that nothing changed: same detail, no new event.</summary>
-        public async Task ExpectRefusedAsync(Func<Task<HttpResponseMessage>> request, int status, string? code)
-        {
-            var before = await SnapshotAsync(People["alice"], Id);
-            var position = await Server.LastPositionAsync(Tenant.Id);
-            await request().ExpectProblem(status, code);
-            Assert.Equal(before, await SnapshotAsync(People["alice"], Id));
-            Assert.Equal(position, await Server.LastPositionAsync(Tenant.Id));
-        }
-    }
-
-    private static async Task<string> SnapshotAsync(HttpClient client, string id) =>
-        (await client.GetAsync($"/v1/conversations/{id}").ExpectJson(200)).GetRawText();
-
-    private static string? RoleOf(JsonElement detail, string userId) =>
-        detail.GetProperty("members").EnumerateArray().Where(m => m.GetProperty("user").Str("id") == userId).Select(m => m.Str("role")).FirstOrDefault();
 
     private static async Task<string[]> ListAsync(HttpClient client) =>
         (await client.GetAsync("/v1/conversations?limit=200").ExpectJson(200)).Items().Select(c => c.Str("id")).ToArray();

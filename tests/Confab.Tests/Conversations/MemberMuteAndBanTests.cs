@@ -179,35 +179,8 @@ public sealed class MemberMuteAndBanTests(ConfabServer server) : IClassFixture<C
     }
 
     /// <summary>A group owned by alice: admins adam and ada, moderators mo and mo2, members mia and mia2, guest gus, each with a session.</summary>
-    private async Task<Group> GroupAsync()
-    {
-        var tenant = await server.NewTenantAsync();
-        var roles = new[] { ("adam", "admin"), ("ada", "admin"), ("mo", "moderator"), ("mo2", "moderator"), ("mia", "member"), ("mia2", "member"), ("gus", "guest") };
-        var people = new Dictionary<string, HttpClient> { ["alice"] = await tenant.SessionAsync("alice") };
-        foreach (var (user, _) in roles) people[user] = await tenant.SessionAsync(user);
-        var id = await tenant.CreateConversationAsync(people["alice"], "group", roles.Select(r => r.Item1).ToArray());
-        foreach (var (user, role) in roles.Where(r => r.Item2 != "member"))
-            await people["alice"].PatchJsonAsync($"/v1/conversations/{id}/members/{user}", new { role }).ExpectJson(200);
-        return new Group(server, tenant, id, people);
-    }
-
-    private sealed record Group(ConfabServer Server, TestTenant Tenant, string Id, Dictionary<string, HttpClient> People)
-    {
-        public HttpClient this[string user] => People[user];
-
-        /// <summary>Asserts the request is refused with this status (and code) and that nothing changed: same detail, no new event.</summary>
-        public async Task ExpectRefusedAsync(Func<Task<HttpResponseMessage>> request, int status, string? code)
-        {
-            var before = await SnapshotAsync(People["alice"], Id);
-            var position = await Server.LastPositionAsync(Tenant.Id);
-            await request().ExpectProblem(status, code);
-            Assert.Equal(before, await SnapshotAsync(People["alice"], Id));
-            Assert.Equal(position, await Server.LastPositionAsync(Tenant.Id));
-        }
-    }
-
-    private static async Task<string> SnapshotAsync(HttpClient client, string id) =>
-        (await client.GetAsync($"/v1/conversations/{id}").ExpectJson(200)).GetRawText();
+    private Task<RoleGroup> GroupAsync() =>
+        RoleGroup.CreateAsync(server, ("adam", "admin"), ("ada", "admin"), ("mo", "moderator"), ("mo2", "moderator"), ("mia", "member"), ("mia2", "member"), ("gus", "guest"));
 
     private static string[] Ids(params string[] ids) => ids;
 }

@@ -29,7 +29,7 @@ public sealed class MemberRoleTests(ConfabServer server) : IClassFixture<ConfabS
         Assert.Equal(role, member.Str("role"));
         Assert.Equal(target, member.GetProperty("user").Str("id"));
         var detail = await group["alice"].GetAsync($"/v1/conversations/{group.Id}").ExpectJson(200);
-        Assert.Equal(role, RoleOf(detail, target));
+        Assert.Equal(role, RoleGroup.RoleOf(detail, target));
         Assert.Equal(role == "admin", AdminIds(detail).Contains(target));
         Assert.Equal(role, (await group[target].GetAsync($"/v1/conversations/{group.Id}").ExpectJson(200)).Str("myRole"));
         var updated = Assert.Single(await server.ReadAsync(group.Tenant.Id, position), e => e.Type == "conversation.member.updated");
@@ -76,7 +76,7 @@ public sealed class MemberRoleTests(ConfabServer server) : IClassFixture<ConfabS
         var custom = await group["adam"].PatchJsonAsync($"/v1/conversations/{group.Id}/members/mia", new { permissions = Ids("send_messages", "pin_messages") }).ExpectJson(200);
         Assert.Equal("pin_messages send_messages", PermissionsOf(custom));
         Assert.Equal("member", custom.Str("role"));
-        Assert.Equal("pin_messages send_messages", PermissionsOf(MemberOf(await group["mia"].GetAsync($"/v1/conversations/{group.Id}").ExpectJson(200), "mia")));
+        Assert.Equal("pin_messages send_messages", PermissionsOf(RoleGroup.MemberOf(await group["mia"].GetAsync($"/v1/conversations/{group.Id}").ExpectJson(200), "mia")));
 
         var cleared = await group["adam"].PatchJsonAsync($"/v1/conversations/{group.Id}/members/mia", new { permissions = (string[]?)null }).ExpectJson(200);
         Assert.Equal("send_media send_messages", PermissionsOf(cleared));
@@ -138,7 +138,7 @@ public sealed class MemberRoleTests(ConfabServer server) : IClassFixture<ConfabS
         var member = await group[actor].PatchJsonAsync($"/v1/conversations/{group.Id}/members/{target}", new { title = "Scribe" }).ExpectJson(200);
 
         Assert.Equal("Scribe", member.Str("title"));
-        Assert.Equal("Scribe", MemberOf(await group["alice"].GetAsync($"/v1/conversations/{group.Id}").ExpectJson(200), target).Str("title"));
+        Assert.Equal("Scribe", RoleGroup.MemberOf(await group["alice"].GetAsync($"/v1/conversations/{group.Id}").ExpectJson(200), target).Str("title"));
     }
 
     [Theory]
@@ -153,40 +153,10 @@ public sealed class MemberRoleTests(ConfabServer server) : IClassFixture<ConfabS
     }
 
     /// <summary>A group owned by alice: admins adam and ada, moderator mo, member mia, guest gus, each with a session.</summary>
-    private async Task<Group> GroupAsync()
-    {
-        var tenant = await server.NewTenantAsync();
-        var roles = new[] { ("adam", "admin"), ("ada", "admin"), ("mo", "moderator"), ("mia", "member"), ("gus", "guest") };
-        var people = new Dictionary<string, HttpClient> { ["alice"] = await tenant.SessionAsync("alice") };
-        foreach (var (user, _) in roles) people[user] = await tenant.SessionAsync(user);
-        var id = await tenant.CreateConversationAsync(people["alice"], "group", roles.Select(r => r.Item1).ToArray());
-        foreach (var (user, role) in roles.Where(r => r.Item2 != "member"))
-            await people["alice"].PatchJsonAsync($"/v1/conversations/{id}/members/{user}", new { role }).ExpectJson(200);
-        return new Group(server, tenant, id, people);
-    }
+    private Task<RoleGroup> GroupAsync() =>
+        RoleGroup.CreateAsync(server, ("adam", "admin"), ("ada", "admin"), ("mo", "moderator"), ("mia", "member"), ("gus", "guest"));
 
-    private sealed record Group(ConfabServer Server, TestTenant Tenant, string Id, Dictionary<string, HttpClient> People)
-    {
-        public HttpClient this[string user] => People[user];
 
-        /// <summary>Asserts the request is refused with this status (and code) and that nothing changed: same detail, no new event.</summary>
-        public async Task ExpectRefusedAsync(Func<Task<HttpResponseMessage>> request, int status, string? code)
-        {
-            var before = await SnapshotAsync(People["alice"], Id);
-            var position = await Server.LastPositionAsync(Tenant.Id);
-            await request().ExpectProblem(status, code);
-            Assert.Equal(before, await SnapshotAsync(People["alice"], Id));
-            Assert.Equal(position, await Server.LastPositionAsync(Tenant.Id));
-        }
-    }
-
-    private static async Task<string> SnapshotAsync(HttpClient client, string id) =>
-        (await client.GetAsync($"/v1/conversations/{id}").ExpectJson(200)).GetRawText();
-
-    private static JsonElement MemberOf(JsonElement detail, string userId) =>
-        Assert.Single(detail.GetProperty("members").EnumerateArray(), m => m.GetProperty("user").Str("id") == userId);
-
-    private static string RoleOf(JsonElement detail, string userId) => MemberOf(detail, userId).Str("role");
 
     private static string[] AdminIds(JsonElement detail) => detail.GetProperty("adminIds").EnumerateArray().Select(a => a.GetString()!).ToArray();
 

@@ -2,43 +2,8 @@ using Confab.Tests.Infrastructure;
 
 namespace Confab.Tests.Http;
 
-/// <summary>The bad-input table (<see cref="BadInputTable"/>) for the message and receipt endpoints.</summary>
-public sealed class MessageAndReceiptBadInputTests(ConfabServer server) : IClassFixture<ConfabServer>
+/// <summary>The bad-input table for the message and receipt endpoints.</summary>
+public sealed class MessageAndReceiptBadInputTests(ConfabServer server) : BadInputTests<MessageAndReceiptBadInputTests>(server), IClassFixture<ConfabServer>, IBadInputGroups
 {
-    public static TheoryData<string, string> Cases => BadInputTable.Rows("messages", "receipts");
-
-    public static TheoryData<string> Endpoints => BadInputTable.EndpointRows("messages", "receipts");
-
-    [Theory]
-    [MemberData(nameof(Cases))]
-    public async Task Bad_input_gets_a_4xx_problem_and_changes_nothing(string endpoint, string @case)
-    {
-        var target = BadInputTable.Endpoint(endpoint);
-        var bad = BadInputTable.Case(endpoint, @case);
-        var world = await BadInputWorld.CreateAsync(server);
-        var position = await server.LastPositionAsync(world.Tenant.Id);
-        var before = await world.SnapshotAsync();
-
-        using var response = await world.SendAsync(target, bad);
-
-        await BadInputWorld.ExpectProblemAsync(response, bad);
-        Assert.Equal(position, await server.LastPositionAsync(world.Tenant.Id));
-        BadInputWorld.AssertUnchanged(before, await world.SnapshotAsync());
-    }
-
-    /// <summary>The control: each endpoint's valid body is accepted and does change something, so the bad cases above are one defect away from a working request.</summary>
-    [Theory]
-    [MemberData(nameof(Endpoints))]
-    public async Task The_valid_body_the_bad_cases_start_from_is_accepted_and_changes_state(string endpoint)
-    {
-        var target = BadInputTable.Endpoint(endpoint);
-        var world = await BadInputWorld.CreateAsync(server);
-        var before = await world.SnapshotAsync();
-
-        using var response = await world.SendAsync(target, new BadInputCase("valid", target.ValidBody, [200, 201]));
-
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"{endpoint} refused its valid body with {(int)response.StatusCode}: {text}");
-        Assert.NotEqual(before, await world.SnapshotAsync());
-    }
+    public static string[] Groups => ["messages", "receipts"];
 }
