@@ -1,8 +1,10 @@
 using Confab.Server.Conversations;
+using Confab.Server.Events;
 using Confab.Server.Hosting;
 using Confab.Server.Http;
 using Confab.Server.Identity;
 using Confab.Server.Messages;
+using Confab.Server.Realtime;
 using Confab.Server.Receipts;
 using Confab.Server.Storage;
 using Confab.Server.Tenants;
@@ -22,6 +24,7 @@ await MigrationRunner.ApplyAsync(app.Services.GetRequiredService<Database>());
 app.Services.GetRequiredService<AdminKey>();
 
 app.UseMiddleware<ProblemMiddleware>();
+app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20), KeepAliveTimeout = TimeSpan.FromSeconds(20) });
 app.UseMiddleware<Utf8JsonMiddleware>();
 app.UseRouting();
 app.UseMiddleware<CredentialsMiddleware>();
@@ -42,6 +45,8 @@ server.MapUserEndpoints(client);
 client.MapConversationEndpoints();
 client.MapMessageEndpoints(server);
 client.MapReceiptEndpoints();
+client.MapEventEndpoints();
+app.MapSocketEndpoint();
 
 await app.RunAsync();
 

@@ -1,12 +1,14 @@
 using Confab.Server.Hosting;
 using Confab.Server.Messages;
+using Confab.Server.Realtime;
 using Confab.Server.Storage;
 using Confab.Server.Users;
 
 namespace Confab.Server.Conversations;
 
 /// <summary>Turns conversation and member rows into Conversation and Member objects, in few queries per page.</summary>
-public sealed class ConversationViews(MemberStore members, UserStore users, MessageStore messages, MessageViews messageViews, TimeProvider clock)
+public sealed class ConversationViews(
+    MemberStore members, UserStore users, MessageStore messages, MessageViews messageViews, PresenceService presence, TimeProvider clock)
 {
     public const int ParticipantLimit = 20;
     public const int DetailMemberLimit = 100;
@@ -33,7 +35,7 @@ public sealed class ConversationViews(MemberStore members, UserStore users, Mess
             item.Row,
             viewerId is null ? null : item.Viewer,
             viewerId is null ? null : item.Unread,
-            firstMembers.Where(m => m.ConversationId == item.Row.Id && people.ContainsKey(m.UserId)).Select(m => people[m.UserId].ToPublic()).ToList(),
+            firstMembers.Where(m => m.ConversationId == item.Row.Id && people.ContainsKey(m.UserId)).Select(m => presence.Apply(tenantId, people[m.UserId].ToPublic())).ToList(),
             admins.Where(a => a.ConversationId == item.Row.Id).Select(a => a.UserId).ToList(),
             lastMessages.GetValueOrDefault(item.Row.Id),
             viewerId is not null)).ToList();
@@ -54,7 +56,7 @@ public sealed class ConversationViews(MemberStore members, UserStore users, Mess
     {
         var people = await users.FindManyAsync(db, tenantId, rows.Select(r => r.UserId));
         return rows.Where(r => people.ContainsKey(r.UserId)).Select(r => new Member(
-            people[r.UserId].ToPublic(), r.Role, r.EffectivePermissions, Time.FromMillis(r.JoinedAt),
+            presence.Apply(tenantId, people[r.UserId].ToPublic()), r.Role, r.EffectivePermissions, Time.FromMillis(r.JoinedAt),
             Time.FromMillis(r.MutedUntil), Time.FromMillis(bannedUntil), r.Title)).ToList();
     }
 

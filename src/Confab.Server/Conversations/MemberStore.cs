@@ -45,6 +45,17 @@ public sealed class MemberStore
                 $"SELECT {Columns} FROM members WHERE tenant_id = @tenantId AND conversation_id IN @conversationIds AND role = 'admin' ORDER BY joined_at, user_id",
                 new { tenantId, conversationIds });
 
+    public Task<IReadOnlyList<string>> UserIdsAsync(DbSession db, string tenantId, string conversationId) =>
+        db.QueryAsync<string>("SELECT user_id FROM members WHERE tenant_id = @tenantId AND conversation_id = @conversationId", new { tenantId, conversationId });
+
+    /// <summary>Everyone who shares at least one conversation with the user (the user included).</summary>
+    public Task<IReadOnlyList<string>> PeersAsync(DbSession db, string tenantId, string userId) => db.QueryAsync<string>(
+        """
+        SELECT DISTINCT other.user_id FROM members mine
+        JOIN members other ON other.tenant_id = mine.tenant_id AND other.conversation_id = mine.conversation_id
+        WHERE mine.tenant_id = @tenantId AND mine.user_id = @userId
+        """, new { tenantId, userId });
+
     public Task<IReadOnlyList<string>> ConversationIdsOfUserAsync(DbSession db, string tenantId, string userId) =>
         db.QueryAsync<string>("SELECT conversation_id FROM members WHERE tenant_id = @tenantId AND user_id = @userId", new { tenantId, userId });
 

@@ -30,6 +30,7 @@ public sealed class EventLog(TimeProvider clock)
             VALUES (@tenantId, @position, @type, @conversationId, @userId, @payload, @now)
             """,
             new { tenantId, position, type, conversationId, userId, payload = JsonSerializer.Serialize(payload, payload.GetType(), JsonDefaults.Options), now = Time.Now(clock) });
+        db.RecordAppended(tenantId, position);
         return position;
     }
 }

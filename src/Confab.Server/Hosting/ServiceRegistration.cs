@@ -2,6 +2,7 @@ using Confab.Server.Conversations;
 using Confab.Server.Events;
 using Confab.Server.Identity;
 using Confab.Server.Messages;
+using Confab.Server.Realtime;
 using Confab.Server.Receipts;
 using Confab.Server.Storage;
 using Confab.Server.Tenants;
@@ -25,6 +26,11 @@ public static class ServiceRegistration
         services.AddSingleton<IStoreEngine>(sp => new SqliteEngine(Path.GetFullPath(sp.GetRequiredService<IOptions<ConfabOptions>>().Value.DataDirectory)));
         services.AddSingleton<Database>();
         services.AddSingleton<EventLog>();
+        services.AddSingleton<EventNotifier>();
+        services.AddSingleton<EventStore>();
+        services.AddSingleton<UserEventFeed>();
+        services.AddSingleton<EventRetention>();
+        services.AddHostedService(sp => sp.GetRequiredService<EventRetention>());
         services.AddSingleton<AdminKeyBootstrap>();
         services.AddSingleton(sp => sp.GetRequiredService<AdminKeyBootstrap>().Load());
 
@@ -46,6 +52,15 @@ public static class ServiceRegistration
         services.AddSingleton<MessageService>();
         services.AddSingleton<ReceiptStore>();
         services.AddSingleton<ReceiptService>();
+
+        services.AddSingleton<SessionRevocations>();
+        services.AddSingleton<ConnectionRegistry>();
+        services.AddSingleton<PresenceService>();
+        services.AddSingleton<SocketRequests>();
+        services.AddSingleton<TypingService>();
+        services.AddHostedService(sp => sp.GetRequiredService<TypingService>());
+        services.AddHostedService<EventDispatcher>();
+        services.AddHostedService<SessionExpiry>();
         return services;
     }
 

@@ -38,6 +38,12 @@ public static class ErrorCodes
     public const string AttachmentNotFound = "ATTACHMENT_NOT_FOUND";
     public const string InvalidMention = "INVALID_MENTION";
     public const string InvalidReply = "INVALID_REPLY";
+    public const string ResyncRequired = "RESYNC_REQUIRED";
+    public const string WebSocketRequired = "WEBSOCKET_REQUIRED";
+    public const string InvalidFrame = "INVALID_FRAME";
+    public const string UnknownType = "UNKNOWN_TYPE";
+    public const string AlreadyAuthenticated = "ALREADY_AUTHENTICATED";
+    public const string AuthenticationTimeout = "AUTHENTICATION_TIMEOUT";
 
     public static string ForStatus(int status) => status switch
     {
@@ -47,6 +53,7 @@ public static class ErrorCodes
         404 => NotFound,
         405 => MethodNotAllowed,
         413 => PayloadTooLarge,
+        410 => ResyncRequired,
         415 => UnsupportedMediaType,
         _ when status >= 500 => InternalError,
         _ => $"HTTP_{status}",

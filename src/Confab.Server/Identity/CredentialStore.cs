@@ -3,6 +3,9 @@ using Confab.Server.Storage;
 
 namespace Confab.Server.Identity;
 
+/// <summary>A valid session token's user, and when the session ends.</summary>
+public sealed record AuthenticatedSession(UserCaller Caller, long ExpiresAt);
+
 /// <summary>The SQL that turns a presented secret into a caller.</summary>
 public sealed class CredentialStore(Database database, TimeProvider clock)
 {
@@ -10,16 +13,16 @@ public sealed class CredentialStore(Database database, TimeProvider clock)
         database.ReadAsync(db => db.QuerySingleOrDefaultAsync<string?>(
             "SELECT tenant_id FROM api_keys WHERE key_hash = @hash", new { hash = Secrets.Hash(apiKey) }));
 
-    public async Task<UserCaller?> FindSessionUserAsync(string token)
+    public async Task<AuthenticatedSession?> FindSessionAsync(string token)
     {
         var row = await database.ReadAsync(db => db.QuerySingleOrDefaultAsync<CallerRow>(
             """
-            SELECT u.tenant_id, u.id AS user_id, u.role
+            SELECT u.tenant_id, u.id AS user_id, u.role, s.expires_at
             FROM sessions s JOIN users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id
             WHERE s.token_hash = @hash AND s.expires_at > @now AND u.deleted_at IS NULL
             """,
             new { hash = Secrets.Hash(token), now = Time.Now(clock) }));
-        return row?.ToCaller();
+        return row is null ? null : new AuthenticatedSession(row.ToCaller(), row.ExpiresAt);
     }
 
     public async Task<UserCaller?> FindUserAsync(string tenantId, string userId)
@@ -35,6 +38,7 @@ public sealed class CredentialStore(Database database, TimeProvider clock)
         public string TenantId { get; init; } = "";
         public string UserId { get; init; } = "";
         public string Role { get; init; } = "";
+        public long ExpiresAt { get; init; }
 
         public UserCaller ToCaller() => new(TenantId, UserId, Role == "admin");
     }

@@ -41,8 +41,9 @@ public sealed class CredentialsMiddleware(RequestDelegate next, AdminKey adminKe
         string? authorization = context.Request.Headers.Authorization;
         if (authorization is not null && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            return await credentials.FindSessionUserAsync(authorization["Bearer ".Length..].Trim())
+            var session = await credentials.FindSessionAsync(authorization["Bearer ".Length..].Trim())
                 ?? throw ApiException.Unauthorized("The session token is invalid, expired or revoked.");
+            return session.Caller;
         }
 
         if (context.Request.Headers.ContainsKey("X-API-Key"))

@@ -10,7 +10,7 @@ public sealed record SessionRequest(string? UserId, long? TtlSeconds);
 public sealed record IssuedSession(string Token, DateTimeOffset ExpiresAt, User User);
 
 /// <summary>Session tokens that a tenant backend issues for its users.</summary>
-public sealed class SessionService(Database database, SessionStore sessions, UserStore users, TimeProvider clock)
+public sealed class SessionService(Database database, SessionStore sessions, UserStore users, SessionRevocations revocations, TimeProvider clock)
 {
     public const long DefaultTtlSeconds = 24 * 3600;
     public const long MaxTtlSeconds = 30 * 24 * 3600;
@@ -32,9 +32,13 @@ public sealed class SessionService(Database database, SessionStore sessions, Use
         });
     }
 
-    public Task RevokeAllAsync(string tenantId, string userId) => database.WriteAsync(async db =>
+    public async Task RevokeAllAsync(string tenantId, string userId)
     {
-        _ = await users.FindAsync(db, tenantId, userId) ?? throw UserService.NotFound();
-        await sessions.DeleteAllAsync(db, tenantId, userId);
-    });
+        await database.WriteAsync(async db =>
+        {
+            _ = await users.FindAsync(db, tenantId, userId) ?? throw UserService.NotFound();
+            await sessions.DeleteAllAsync(db, tenantId, userId);
+        });
+        revocations.Publish(tenantId, userId);
+    }
 }

@@ -1,7 +1,9 @@
+using Confab.Server.Events;
+
 namespace Confab.Server.Storage;
 
-/// <summary>Runs store code in a read session or in one write transaction.</summary>
-public sealed class Database(IStoreEngine engine)
+/// <summary>Runs store code in a read session or in one write transaction; announces appended events after commit.</summary>
+public sealed class Database(IStoreEngine engine, EventNotifier notifier)
 {
     public IStoreEngine Engine => engine;
 
@@ -22,8 +24,10 @@ public sealed class Database(IStoreEngine engine)
         await using var connection = engine.CreateConnection();
         await connection.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        var result = await work(new WriteSession(connection, transaction));
+        var session = new WriteSession(connection, transaction);
+        var result = await work(session);
         await transaction.CommitAsync();
+        foreach (var (tenantId, position) in session.Appended) notifier.Publish(tenantId, position);
         return result;
     }
 

@@ -24,4 +24,12 @@ public class DbSession(DbConnection connection, DbTransaction? transaction)
 }
 
 /// <summary>A write transaction; events appended through it commit with the change or not at all.</summary>
-public sealed class WriteSession(DbConnection connection, DbTransaction transaction) : DbSession(connection, transaction);
+public sealed class WriteSession(DbConnection connection, DbTransaction transaction) : DbSession(connection, transaction)
+{
+    private readonly Dictionary<string, long> appended = new(StringComparer.Ordinal);
+
+    /// <summary>The last position appended per tenant, announced once the transaction commits.</summary>
+    public IReadOnlyDictionary<string, long> Appended => appended;
+
+    public void RecordAppended(string tenantId, long position) => appended[tenantId] = position;
+}

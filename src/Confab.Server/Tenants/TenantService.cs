@@ -12,7 +12,7 @@ public sealed record CreatedTenant(string Id, string Name, DateTimeOffset Create
 public sealed record CreatedApiKey(string Id, string ApiKey);
 
 /// <summary>Tenants, their API keys and their settings: what the platform operator and a tenant's backend manage.</summary>
-public sealed class TenantService(Database database, TenantStore store, TimeProvider clock)
+public sealed class TenantService(Database database, TenantStore store, SessionRevocations revocations, TimeProvider clock)
 {
     public Task<CreatedTenant> CreateAsync(string name) => database.WriteAsync(async db =>
     {
@@ -39,10 +39,14 @@ public sealed class TenantService(Database database, TenantStore store, TimeProv
         return Shape((await store.FindAsync(db, id))!);
     });
 
-    public Task DeleteAsync(string id) => database.WriteAsync(async db =>
+    public async Task DeleteAsync(string id)
     {
-        if (!await store.DeleteAsync(db, id)) throw NotFound();
-    });
+        await database.WriteAsync(async db =>
+        {
+            if (!await store.DeleteAsync(db, id)) throw NotFound();
+        });
+        revocations.Publish(id, null);
+    }
 
     public Task<CreatedApiKey> CreateApiKeyAsync(string tenantId) => database.WriteAsync(async db =>
     {

@@ -11,6 +11,8 @@ public sealed record User(
     string? Username,
     string? AvatarUrl,
     string? StatusText,
+    string? Presence,
+    DateTimeOffset? LastSeenAt,
     string Role,
     JsonElement? Metadata,
     string? Email,
@@ -32,14 +34,15 @@ public sealed class UserRow
     public long CreatedAt { get; init; }
     public long UpdatedAt { get; init; }
     public long? DeletedAt { get; init; }
+    public long? LastSeenAt { get; init; }
 
     public string SearchKey => SearchText.Key(Id, Name, Username);
 
     /// <summary>The user as other users see them.</summary>
-    public User ToPublic() => new(Id, Name, Username, AvatarUrl, StatusText, Role, ParseJson(Metadata), null, null, null, Time.FromMillis(DeletedAt));
+    public User ToPublic() => new(Id, Name, Username, AvatarUrl, StatusText, null, Time.FromMillis(LastSeenAt), Role, ParseJson(Metadata), null, null, null, Time.FromMillis(DeletedAt));
 
     /// <summary>The user as the tenant backend, or the user themself, sees them.</summary>
-    public User ToPrivate() => new(Id, Name, Username, AvatarUrl, StatusText, Role, ParseJson(Metadata), Email,
+    public User ToPrivate() => new(Id, Name, Username, AvatarUrl, StatusText, null, Time.FromMillis(LastSeenAt), Role, ParseJson(Metadata), Email,
         Time.FromMillis(CreatedAt), Time.FromMillis(UpdatedAt), Time.FromMillis(DeletedAt));
 
     public static JsonElement? ParseJson(string? json) => json is null ? null : JsonDocument.Parse(json).RootElement.Clone();

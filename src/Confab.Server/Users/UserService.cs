@@ -4,6 +4,7 @@ using Confab.Server.Hosting;
 using Confab.Server.Http;
 using Confab.Server.Identity;
 using Confab.Server.Messages;
+using Confab.Server.Realtime;
 using Confab.Server.Storage;
 
 namespace Confab.Server.Users;
@@ -11,7 +12,7 @@ namespace Confab.Server.Users;
 /// <summary>Users of a tenant: upserted by its backend, searched and partly edited by its users.</summary>
 public sealed partial class UserService(
     Database database, UserStore users, SessionStore sessions, MemberService members, MessageService messages, MessageStore messageStore,
-    TimeProvider clock)
+    SessionRevocations revocations, PresenceService presence, TimeProvider clock)
 {
     public const string AnonymousPrefix = "~deleted~";
     public const string DeletedUserName = "Deleted user";
@@ -56,14 +57,14 @@ public sealed partial class UserService(
         Check.Length(query, "q", 200);
         var afterId = cursor is null ? null : Cursor.Decode("users", cursor, 1)[0];
         var rows = await database.ReadAsync(db => users.SearchAsync(db, tenantId, query, afterId, limit + 1));
-        return Paging.From(rows, limit, r => asBackend ? r.ToPrivate() : r.ToPublic(), r => Cursor.Encode("users", r.Id));
+        return Paging.From(rows, limit, r => presence.Apply(tenantId, asBackend ? r.ToPrivate() : r.ToPublic()), r => Cursor.Encode("users", r.Id));
     }
 
     /// <summary>A live user; the private view (with e-mail) for the tenant backend and for the user itself.</summary>
     public async Task<User> GetAsync(string tenantId, string userId, bool privateView)
     {
         var row = await database.ReadAsync(db => users.FindAsync(db, tenantId, userId)) ?? throw NotFound();
-        return privateView ? row.ToPrivate() : row.ToPublic();
+        return presence.Apply(tenantId, privateView ? row.ToPrivate() : row.ToPublic());
     }
 
     public async Task<User> UpdateAsync(UserCaller caller, string userId, UpdateUserRequest request)
@@ -122,6 +123,7 @@ public sealed partial class UserService(
             }
             await users.MarkDeletedAsync(db, tenantId, userId, anonymize: mode != DeletedMessages.Keep, now);
         });
+        revocations.Publish(tenantId, userId);
     }
 
     private static string? ValidUsername(string? username)

@@ -5,7 +5,7 @@ namespace Confab.Server.Users;
 /// <summary>The SQL of users.</summary>
 public sealed class UserStore
 {
-    private const string Columns = "tenant_id, id, name, username, email, avatar_url, status_text, role, metadata, created_at, updated_at, deleted_at";
+    private const string Columns = "tenant_id, id, name, username, email, avatar_url, status_text, role, metadata, created_at, updated_at, deleted_at, last_seen_at";
 
     /// <summary>The user, including one that was deleted (its messages still name it).</summary>
     public Task<UserRow?> FindAnyAsync(DbSession db, string tenantId, string id) => db.QuerySingleOrDefaultAsync<UserRow>(
@@ -59,6 +59,9 @@ public sealed class UserStore
             role = @Role, metadata = @Metadata, search_key = @SearchKey, updated_at = @UpdatedAt, deleted_at = NULL
         WHERE tenant_id = @TenantId AND id = @Id
         """, user);
+
+    public Task SetLastSeenAsync(DbSession db, string tenantId, string id, long at) =>
+        db.ExecuteAsync("UPDATE users SET last_seen_at = @at WHERE tenant_id = @tenantId AND id = @id", new { tenantId, id, at });
 
     public Task MarkDeletedAsync(DbSession db, string tenantId, string id, bool anonymize, long now) => db.ExecuteAsync(
         anonymize

@@ -6,6 +6,7 @@ CREATE TABLE tenants (
     name            TEXT    NOT NULL,
     settings        TEXT    NOT NULL,
     event_position  INTEGER NOT NULL DEFAULT 0,   -- the last position handed out in this tenant's event log
+    pruned_through  INTEGER NOT NULL DEFAULT 0,   -- events up to here are gone (retention); resuming from before needs a resync
     created_at      INTEGER NOT NULL
 );
 
@@ -29,6 +30,7 @@ CREATE TABLE users (
     role         TEXT    NOT NULL,
     metadata     TEXT,
     search_key   TEXT    NOT NULL,            -- id, name and username, case-folded by the server
+    last_seen_at INTEGER,                     -- when the user's last connection closed
     created_at   INTEGER NOT NULL,
     updated_at   INTEGER NOT NULL,
     deleted_at   INTEGER,
@@ -160,6 +162,7 @@ CREATE TABLE events (
 );
 CREATE INDEX events_by_conversation ON events (tenant_id, conversation_id, position) WHERE conversation_id IS NOT NULL;
 CREATE INDEX events_by_user ON events (tenant_id, user_id, position) WHERE user_id IS NOT NULL;
+CREATE INDEX events_by_time ON events (tenant_id, created_at);
 
 -- When a user belonged to a conversation, in event positions (to_position inclusive, null while a member),
 -- so a reader resuming from any position knows which conversation events were theirs.

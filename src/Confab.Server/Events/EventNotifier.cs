@@ -1,0 +1,32 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+
+namespace Confab.Server.Events;
+
+/// <summary>A commit that appended events: "tenant T has events up to position P".</summary>
+public readonly record struct Committed(string TenantId, long Position);
+
+/// <summary>
+/// The in-process notifier: told of every commit that appended events, it wakes the dispatcher
+/// (which reads the log itself) and any long-poll waiting on that tenant. It carries no events.
+/// </summary>
+public sealed class EventNotifier
+{
+    private readonly Channel<Committed> commits = Channel.CreateUnbounded<Committed>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> waiters = new(StringComparer.Ordinal);
+
+    public ChannelReader<Committed> Commits => commits.Reader;
+
+    public void Publish(string tenantId, long position)
+    {
+        commits.Writer.TryWrite(new Committed(tenantId, position));
+        if (waiters.TryRemove(tenantId, out var waiter)) waiter.TrySetResult();
+    }
+
+    /// <summary>
+    /// A task that completes at the tenant's next commit. Take it before reading the log, then await
+    /// it if the read found nothing, so that no commit falls between the read and the wait.
+    /// </summary>
+    public Task NextCommit(string tenantId) =>
+        waiters.GetOrAdd(tenantId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+}

@@ -1,0 +1,75 @@
+using Confab.Server.Storage;
+
+namespace Confab.Server.Events;
+
+public sealed class LoggedEvent
+{
+    public string TenantId { get; init; } = "";
+    public long Position { get; init; }
+    public string Type { get; init; } = "";
+    public string? ConversationId { get; init; }
+    public string? UserId { get; init; }
+    public string Payload { get; init; } = "";
+}
+
+public sealed class TenantPosition
+{
+    public string Id { get; init; } = "";
+    public long EventPosition { get; init; }
+}
+
+/// <summary>The SQL that reads the event log: a tenant's tail for the dispatcher, one user's stream for resume.</summary>
+public sealed class EventStore
+{
+    private const string Columns = "e.tenant_id, e.position, e.type, e.conversation_id, e.user_id, e.payload";
+
+    public Task<IReadOnlyList<LoggedEvent>> ReadTenantAsync(DbSession db, string tenantId, long afterPosition, int limit) => db.QueryAsync<LoggedEvent>(
+        $"SELECT {Columns} FROM events e WHERE e.tenant_id = @tenantId AND e.position > @afterPosition ORDER BY e.position LIMIT @limit",
+        new { tenantId, afterPosition, limit });
+
+    /// <summary>
+    /// The user's own events after <paramref name="since"/>, and the events of every conversation while
+    /// the user belonged to it (its membership periods), in log order.
+    /// </summary>
+    public Task<IReadOnlyList<LoggedEvent>> ReadForUserAsync(DbSession db, string tenantId, string userId, long since, int limit) => db.QueryAsync<LoggedEvent>(
+        $"""
+        SELECT * FROM (
+            SELECT {Columns} FROM events e
+            WHERE e.tenant_id = @tenantId AND e.user_id = @userId AND e.position > @since
+            UNION ALL
+            SELECT {Columns} FROM membership_periods p
+            JOIN events e ON e.tenant_id = p.tenant_id AND e.conversation_id = p.conversation_id
+             AND e.position >= p.from_position AND (p.to_position IS NULL OR e.position <= p.to_position) AND e.position > @since
+            WHERE p.tenant_id = @tenantId AND p.user_id = @userId AND (p.to_position IS NULL OR p.to_position > @since)
+        ) stream ORDER BY position LIMIT @limit
+        """, new { tenantId, userId, since, limit });
+
+    /// <summary>Who belonged to the conversation when the event at <paramref name="position"/> was appended.</summary>
+    public async Task<HashSet<string>> MembersAtAsync(DbSession db, string tenantId, string conversationId, long position) =>
+        (await db.QueryAsync<string>(
+            """
+            SELECT user_id FROM membership_periods
+            WHERE tenant_id = @tenantId AND conversation_id = @conversationId AND from_position <= @position
+              AND (to_position IS NULL OR to_position >= @position)
+            """, new { tenantId, conversationId, position })).ToHashSet(StringComparer.Ordinal);
+
+    public Task<IReadOnlyList<TenantPosition>> TenantPositionsAsync(DbSession db) =>
+        db.QueryAsync<TenantPosition>("SELECT id, event_position FROM tenants");
+
+    public Task<long> LastPositionAsync(DbSession db, string tenantId) =>
+        db.ScalarAsync<long>("SELECT event_position FROM tenants WHERE id = @tenantId", new { tenantId });
+
+    public Task<long> PrunedThroughAsync(DbSession db, string tenantId) =>
+        db.ScalarAsync<long>("SELECT pruned_through FROM tenants WHERE id = @tenantId", new { tenantId });
+
+    /// <summary>Drops a prefix of the log: every event up to the newest one created before <paramref name="cutoff"/>.</summary>
+    public async Task PruneAsync(DbSession db, string tenantId, long cutoff)
+    {
+        var through = await db.ScalarAsync<long?>(
+            "SELECT MAX(position) FROM events WHERE tenant_id = @tenantId AND created_at < @cutoff", new { tenantId, cutoff });
+        if (through is null) return;
+        await db.ExecuteAsync("DELETE FROM events WHERE tenant_id = @tenantId AND position <= @through", new { tenantId, through });
+        await db.ExecuteAsync("DELETE FROM membership_periods WHERE tenant_id = @tenantId AND to_position <= @through", new { tenantId, through });
+        await db.ExecuteAsync("UPDATE tenants SET pruned_through = @through WHERE id = @tenantId AND pruned_through < @through", new { tenantId, through });
+    }
+}

@@ -1,0 +1,24 @@
+using Confab.Server.Http;
+using Confab.Server.Storage;
+
+namespace Confab.Server.Events;
+
+/// <summary>One user's durable event stream, read from the log: what resume and the long-poll replay.</summary>
+public sealed class UserEventFeed(Database database, EventStore store)
+{
+    public const int MaxBatch = 500;
+
+    /// <summary>
+    /// Events after <paramref name="since"/>, oldest first. Retention is checked after the read, so a
+    /// prune racing with it can never go unnoticed: 410 <c>RESYNC_REQUIRED</c> when part of the range is gone.
+    /// </summary>
+    public Task<IReadOnlyList<LoggedEvent>> ReadAsync(string tenantId, string userId, long since, int limit) => database.ReadAsync(async db =>
+    {
+        var events = await store.ReadForUserAsync(db, tenantId, userId, since, limit);
+        if (since < await store.PrunedThroughAsync(db, tenantId))
+            throw new ApiException(410, ErrorCodes.ResyncRequired, "Events since that position are past the retention window; refetch over REST.");
+        return events;
+    });
+
+    public Task<long> LastPositionAsync(string tenantId) => database.ReadAsync(db => store.LastPositionAsync(db, tenantId));
+}

@@ -1,0 +1,211 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text.Json;
+using Confab.Server.Events;
+using Confab.Server.Http;
+using Confab.Server.Identity;
+
+namespace Confab.Server.Realtime;
+
+/// <summary>
+/// <c>GET /v1/socket</c>: authenticates by <c>?token=</c>, a bearer header, or an <c>auth</c> frame
+/// within 10 s; then reads requests one at a time while the connection's writer sends what the
+/// dispatcher and the services queue. Durable events are held until the client's first request
+/// (normally <c>resume</c>) or for one second, so that a resume never follows live events.
+/// </summary>
+public static partial class SocketEndpoint
+{
+    public const int MaxFrameBytes = 64 * 1024;
+    public static readonly TimeSpan AuthTimeout = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan FirstRequestGrace = TimeSpan.FromSeconds(1);
+
+    public static void MapSocketEndpoint(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/v1/socket", async (HttpContext context, CredentialStore credentials, ConnectionRegistry connections,
+                SocketRequests requests, PresenceService presence, UserEventFeed feed, ILoggerFactory loggers) =>
+            {
+                if (!context.WebSockets.IsWebSocketRequest)
+                    throw ApiException.BadRequest(ErrorCodes.WebSocketRequired, "Open /v1/socket as a WebSocket.");
+
+                var token = context.Request.Query["token"].FirstOrDefault() ?? BearerToken(context);
+                AuthenticatedSession? session = null;
+                if (token is not null)
+                {
+                    session = await credentials.FindSessionAsync(token) ?? throw ApiException.Unauthorized("The session token is invalid, expired or revoked.");
+                }
+
+                using var socket = await context.WebSockets.AcceptWebSocketAsync();
+                session ??= await AuthenticateByFrameAsync(socket, credentials, context.RequestAborted);
+                if (session is null) return Results.Empty;
+
+                using var connection = new SocketConnection(socket, session.Caller, session.ExpiresAt);
+                await RunAsync(connection, connections, requests, presence, feed, loggers.CreateLogger(typeof(SocketEndpoint)), context.RequestAborted);
+                return Results.Empty;
+            })
+            .WithTags("Client").WithSummary("The WebSocket: events out, requests in (see the socket protocol in the README)");
+    }
+
+    private static async Task RunAsync(SocketConnection connection, ConnectionRegistry connections, SocketRequests requests,
+        PresenceService presence, UserEventFeed feed, ILogger logger, CancellationToken aborted)
+    {
+        var caller = connection.Caller;
+        var first = connections.Add(connection);
+        var writer = connection.WriteLoopAsync();
+        try
+        {
+            connection.Send(Frames.Event("ready", new { userId = caller.UserId, seq = await feed.LastPositionAsync(caller.TenantId) }));
+            if (first) await presence.ConnectedAsync(caller);
+            _ = ReleaseAfterGraceAsync(connection);
+            await ReadLoopAsync(connection, requests, aborted);
+        }
+        catch (Exception error) when (error is WebSocketException or OperationCanceledException)
+        {
+            LogSocketEnded(logger, error.Message);
+        }
+        finally
+        {
+            connection.Close(connection.CloseStatus ?? WebSocketCloseStatus.NormalClosure, connection.CloseReason ?? "Closed.");
+            await writer;
+            await CloseSocketAsync(connection);
+            if (connections.Remove(connection)) await presence.DisconnectedAsync(caller);
+        }
+    }
+
+    private static async Task ReadLoopAsync(SocketConnection connection, SocketRequests requests, CancellationToken aborted)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(aborted, connection.Closing);
+        var buffer = ArrayPool<byte>.Shared.Rent(MaxFrameBytes + 1);
+        try
+        {
+            var firstRequest = true;
+            while (true)
+            {
+                var (length, kind) = await ReceiveFrameAsync(connection.Socket, buffer, stop.Token);
+                if (kind == WebSocketMessageType.Close) return;
+                if (length > MaxFrameBytes)
+                {
+                    connection.Close(WebSocketCloseStatus.MessageTooBig, $"Frames are limited to {MaxFrameBytes} bytes.");
+                    return;
+                }
+                if (kind == WebSocketMessageType.Binary)
+                {
+                    connection.Send(Frames.Error(null, ErrorCodes.InvalidFrame, "Send frames as JSON text."));
+                    continue;
+                }
+                await requests.HandleAsync(connection, buffer.AsMemory(0, length));
+                if (firstRequest)
+                {
+                    firstRequest = false;
+                    connection.Release();
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Reads one whole message into <paramref name="buffer"/>; a length past the frame limit means it was too big (the rest is skipped).</summary>
+    private static async Task<(int Length, WebSocketMessageType Kind)> ReceiveFrameAsync(WebSocket socket, byte[] buffer, CancellationToken cancel)
+    {
+        var length = 0;
+        while (true)
+        {
+            var room = buffer.Length - length;
+            var result = await socket.ReceiveAsync(room > 0 ? buffer.AsMemory(length, room) : buffer.AsMemory(buffer.Length - 1, 1), cancel);
+            if (result.MessageType == WebSocketMessageType.Close) return (0, WebSocketMessageType.Close);
+            length = Math.Min(length + result.Count, buffer.Length);
+            if (result.EndOfMessage) return (length, result.MessageType);
+            if (length > MaxFrameBytes) return (length, result.MessageType);
+        }
+    }
+
+    private static async Task<AuthenticatedSession?> AuthenticateByFrameAsync(WebSocket socket, CredentialStore credentials, CancellationToken aborted)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        timeout.CancelAfter(AuthTimeout);
+        var buffer = new byte[MaxFrameBytes + 1];
+        try
+        {
+            var (length, kind) = await ReceiveFrameAsync(socket, buffer, timeout.Token);
+            if (kind == WebSocketMessageType.Text && length <= MaxFrameBytes && ReadAuthToken(buffer.AsSpan(0, length)) is { } token
+                && await credentials.FindSessionAsync(token) is { } session)
+                return session;
+            await RefuseAsync(socket, ErrorCodes.Unauthorized, "Authenticate first: {\"type\":\"auth\",\"payload\":{\"token\":\"...\"}} with a valid session token.");
+        }
+        catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
+        {
+            await RefuseAsync(socket, ErrorCodes.AuthenticationTimeout, "No auth frame arrived within 10 seconds.");
+        }
+        return null;
+    }
+
+    private static string? ReadAuthToken(ReadOnlySpan<byte> frame)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(frame);
+            using var document = JsonDocument.ParseValue(ref reader);
+            var root = document.RootElement;
+            return root.ValueKind == JsonValueKind.Object
+                && root.TryGetProperty("type", out var type) && type.ValueEquals("auth")
+                && root.TryGetProperty("payload", out var payload) && payload.ValueKind == JsonValueKind.Object
+                && payload.TryGetProperty("token", out var token) && token.ValueKind == JsonValueKind.String
+                ? token.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task RefuseAsync(WebSocket socket, string code, string message)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            await socket.SendAsync(Frames.Error(null, code, message), WebSocketMessageType.Text, true, timeout.Token);
+            await socket.CloseAsync(WebSocketCloseStatus.PolicyViolation, "Not authenticated.", timeout.Token);
+        }
+        catch (Exception error) when (error is WebSocketException or OperationCanceledException)
+        {
+        }
+    }
+
+    private static async Task ReleaseAfterGraceAsync(SocketConnection connection)
+    {
+        try
+        {
+            await Task.Delay(FirstRequestGrace, connection.Closing);
+            connection.Release();
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private static async Task CloseSocketAsync(SocketConnection connection)
+    {
+        if (connection.Socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived)) return;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await connection.Socket.CloseOutputAsync(connection.CloseStatus ?? WebSocketCloseStatus.NormalClosure, connection.CloseReason, timeout.Token);
+        }
+        catch (Exception error) when (error is WebSocketException or OperationCanceledException)
+        {
+            connection.Socket.Abort();
+        }
+    }
+
+    private static string? BearerToken(HttpContext context)
+    {
+        string? header = context.Request.Headers.Authorization;
+        return header is not null && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Socket ended: {Reason}")]
+    private static partial void LogSocketEnded(ILogger logger, string reason);
+}
