@@ -33,7 +33,7 @@ public sealed class ConversationGuard(ConversationStore conversations, MemberSto
         return new ConversationAccess(conversation, member);
     }
 
-    /// <summary>The conversation whoever asks; for the tenant backend, which sees all of its tenant.</summary>
+    /// <summary>The conversation, if it exists in the tenant, before any check of who may see it (callers apply their own rules).</summary>
     public async Task<ConversationRow> FindAsync(DbSession db, string tenantId, string conversationId) =>
         Check.IsGeneratedId(conversationId) && await conversations.FindAsync(db, tenantId, conversationId) is { } found ? found : throw NotFound();
 

@@ -48,7 +48,6 @@ public sealed class MemberRow
     public long LastReadSeq { get; init; }
     public long? LastReadAt { get; init; }
     public long LastDeliveredSeq { get; init; }
-    public long? LastDeliveredAt { get; init; }
 
     public IReadOnlyList<string> EffectivePermissions =>
         Permissions is null ? Roles.DefaultPermissions(Role) : JsonSerializer.Deserialize<string[]>(Permissions) ?? [];

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using System.Globalization;
 using Confab.Server.Events;
 using Confab.Server.Hosting;
 using Confab.Server.Http;
@@ -15,7 +16,7 @@ public sealed partial class ConversationService(
 {
     public const int MaxParticipantsOnCreate = 500;
 
-    [GeneratedRegex("^[A-Za-z0-9_]{3,64}$")]
+    [GeneratedRegex("^[A-Za-z0-9_]{3,64}\\z")]
     private static partial Regex PublicUsernamePattern();
 
     public async Task<(Conversation Conversation, bool Created)> CreateAsync(UserCaller caller, CreateConversationRequest request)
@@ -34,6 +35,8 @@ public sealed partial class ConversationService(
         }
         if (type == ConversationTypes.Direct && others.Count != 1)
             throw ApiException.Invalid("A direct conversation needs exactly one other participant.");
+        if (type == ConversationTypes.Direct && request.ReadOnly == true)
+            throw ApiException.Invalid("A direct conversation cannot be read-only.");
 
         return await database.WriteAsync(async db =>
         {
@@ -82,7 +85,7 @@ public sealed partial class ConversationService(
         (long, string)? after = null;
         if (cursor is not null)
         {
-            var parts = Cursor.Decode("conversations", cursor, 2);
+            var parts = Cursor.Decode(ListName(caller, filter), cursor, 2);
             after = (Cursor.DecodeNumber(parts[0]), parts[1]);
         }
         if (filter.Type is not null) Check.OneOf(filter.Type, "type", ConversationTypes.All);
@@ -91,10 +94,11 @@ public sealed partial class ConversationService(
         return await database.ReadAsync(async db =>
         {
             var rows = await conversations.ListForUserAsync(db, caller.TenantId, caller.UserId, filter with { Now = Time.Now(clock) }, after, limit + 1);
+            var page = Paging.From(rows, limit, r => r,
+                r => Cursor.Encode(ListName(caller, filter), r.Conversation.ActivityAt.ToString(CultureInfo.InvariantCulture), r.Conversation.Id));
             var shown = await views.BuildAsync(db, caller.TenantId, caller.UserId,
-                rows.Take(limit).Select(r => (r.Conversation, (MemberRow?)r.Member, r.UnreadCount)).ToList());
-            var next = rows.Count > limit ? Cursor.Encode("conversations", rows[limit - 1].Conversation.ActivityAt.ToString(System.Globalization.CultureInfo.InvariantCulture), rows[limit - 1].Conversation.Id) : null;
-            return new Page<Conversation>(shown, next);
+                page.Items.Select(r => (r.Conversation, (MemberRow?)r.Member, r.UnreadCount)).ToList());
+            return new Page<Conversation>(shown, page.NextCursor);
         });
     }
 
@@ -122,15 +126,16 @@ public sealed partial class ConversationService(
                 await SaveSharedAsync(db, row, now);
             }
 
+            var unread = await UnreadAsync(db, caller, access);
             if (request.ChangesOwn)
             {
                 ApplyOwnSettings(member, request);
                 await members.UpdateAsync(db, member);
                 await events.ToUserAsync(db, caller.TenantId, caller.UserId, EventTypes.ConversationUpdated,
-                    await views.BuildOneAsync(db, caller.TenantId, caller.UserId, row, member, await UnreadAsync(db, caller, access)));
+                    await views.BuildOneAsync(db, caller.TenantId, caller.UserId, row, member, unread));
             }
 
-            return await views.BuildDetailAsync(db, caller.TenantId, caller.UserId, row, member, await UnreadAsync(db, caller, access));
+            return await views.BuildDetailAsync(db, caller.TenantId, caller.UserId, row, member, unread);
         });
     }
 
@@ -187,13 +192,15 @@ public sealed partial class ConversationService(
     {
         var member = await members.FindAsync(db, caller.TenantId, existing.Id, caller.UserId)
             ?? throw ApiException.Conflict(ErrorCodes.DirectConversation, "You are no longer part of the direct conversation with this user.");
+        var unread = await UnreadAsync(db, caller, new ConversationAccess(existing, member));
         if (member.Archived)
         {
             member.Archived = false;
             await members.UpdateAsync(db, member);
+            await events.ToUserAsync(db, caller.TenantId, caller.UserId, EventTypes.ConversationUpdated,
+                await views.BuildOneAsync(db, caller.TenantId, caller.UserId, existing, member, unread));
         }
-        var access = new ConversationAccess(existing, member);
-        return await views.BuildDetailAsync(db, caller.TenantId, caller.UserId, existing, member, await UnreadAsync(db, caller, access));
+        return await views.BuildDetailAsync(db, caller.TenantId, caller.UserId, existing, member, unread);
     }
 
     private void ApplyOwnSettings(MemberRow member, UpdateConversationRequest request)
@@ -216,6 +223,10 @@ public sealed partial class ConversationService(
 
     private async Task<long> UnreadAsync(DbSession db, UserCaller caller, ConversationAccess access) =>
         access.Member is null ? 0 : await conversations.UnreadCountAsync(db, caller.TenantId, access.Conversation.Id, caller.UserId);
+
+    /// <summary>A cursor belongs to one user's list with one set of filters.</summary>
+    private static string ListName(UserCaller caller, ConversationFilter filter) =>
+        $"conversations:{caller.UserId}:{filter.Type}:{filter.Pinned}:{filter.Muted}:{filter.Archived}:{filter.HasUnread}:{filter.Query}:{filter.Role}";
 
     private static MemberRow NewMember(ConversationRow conversation, string userId, string role, long now) => new()
     {

@@ -46,9 +46,17 @@ public sealed class ConversationStore
     public Task<ConversationRow?> FindDirectAsync(DbSession db, string tenantId, string directKey) => db.QuerySingleOrDefaultAsync<ConversationRow>(
         $"SELECT {Columns} FROM conversations WHERE tenant_id = @tenantId AND direct_key = @directKey", new { tenantId, directKey });
 
+    /// <summary>Frees the pair keys of the user's direct conversations, so a user later made with the same ID starts new ones.</summary>
+    public Task ForgetDirectPairsAsync(DbSession db, string tenantId, string userId) => db.ExecuteAsync(
+        """
+        UPDATE conversations SET direct_key = NULL
+        WHERE tenant_id = @tenantId AND direct_key IS NOT NULL
+          AND id IN (SELECT conversation_id FROM members WHERE tenant_id = @tenantId AND user_id = @userId)
+        """, new { tenantId, userId });
+
     public async Task<bool> PublicUsernameTakenAsync(DbSession db, string tenantId, string publicUsername) =>
         await db.ScalarAsync<long>(
-            "SELECT COUNT(*) FROM conversations WHERE tenant_id = @tenantId AND lower(public_username) = lower(@publicUsername)",
+            "SELECT COUNT(*) FROM conversations WHERE tenant_id = @tenantId AND public_username IS NOT NULL AND lower(public_username) = lower(@publicUsername)",
             new { tenantId, publicUsername }) > 0;
 
     public Task UpdateSharedAsync(DbSession db, ConversationRow row) => db.ExecuteAsync(

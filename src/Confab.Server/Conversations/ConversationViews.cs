@@ -6,7 +6,7 @@ using Confab.Server.Users;
 
 namespace Confab.Server.Conversations;
 
-/// <summary>Turns conversation and member rows into Conversation and Member objects, in few queries per page.</summary>
+/// <summary>Turns conversation and member rows into Conversation and Member objects, loading what a page needs in batches.</summary>
 public sealed class ConversationViews(
     MemberStore members, UserStore users, MessageStore messages, MessageViews messageViews, PresenceService presence, TimeProvider clock)
 {

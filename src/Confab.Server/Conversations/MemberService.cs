@@ -31,11 +31,9 @@ public sealed class MemberService(
         {
             await guard.LoadAsync(db, caller.TenantId, conversationId, caller.UserId);
             var rows = await members.ListAsync(db, caller.TenantId, conversationId, after, limit + 1);
-            var shown = await views.BuildMembersAsync(db, caller.TenantId, rows.Take(limit).ToList());
-            var next = rows.Count > limit
-                ? Cursor.Encode("members:" + conversationId, rows[limit - 1].JoinedAt.ToString(System.Globalization.CultureInfo.InvariantCulture), rows[limit - 1].UserId)
-                : null;
-            return new Page<Member>(shown, next);
+            var page = Paging.From(rows, limit, r => r,
+                r => Cursor.Encode("members:" + conversationId, r.JoinedAt.ToString(System.Globalization.CultureInfo.InvariantCulture), r.UserId));
+            return new Page<Member>(await views.BuildMembersAsync(db, caller.TenantId, page.Items), page.NextCursor);
         });
     }
 
@@ -193,6 +191,7 @@ public sealed class MemberService(
         if (role == Roles.Owner)
         {
             if (actor.Role != Roles.Owner) throw ApiException.Forbidden(ErrorCodes.OwnerOnly, "Only the owner can hand on ownership.");
+            if (permissions is not null) throw ApiException.Invalid("The owner always has every permission; send role owner without permissions.");
             actor.Role = Roles.Admin;
             actor.Permissions = null;
             await members.UpdateAsync(db, actor);

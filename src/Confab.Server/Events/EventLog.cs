@@ -2,15 +2,15 @@ using System.Text.Json;
 using Confab.Server.Hosting;
 using Confab.Server.Http;
 using Confab.Server.Storage;
+using Confab.Server.Tenants;
 
 namespace Confab.Server.Events;
 
 /// <summary>
-/// Appends events to the tenant's durable log inside the caller's write transaction. The position
-/// comes from the tenant row, whose update holds the row until commit, so positions are handed out
-/// in commit order.
+/// Appends events to the tenant's durable log inside the caller's write transaction, with positions
+/// handed out in commit order (see <see cref="EventStore.NextPositionAsync"/>).
 /// </summary>
-public sealed class EventLog(TimeProvider clock)
+public sealed class EventLog(EventStore store, TimeProvider clock)
 {
     /// <summary>An event for every member of <paramref name="conversationId"/> at this position.</summary>
     public Task<long> ToConversationAsync(WriteSession db, string tenantId, string conversationId, string type, object payload) =>
@@ -22,14 +22,9 @@ public sealed class EventLog(TimeProvider clock)
 
     private async Task<long> AppendAsync(WriteSession db, string tenantId, string type, object payload, string? conversationId, string? userId)
     {
-        var position = await db.ScalarAsync<long>(
-            "UPDATE tenants SET event_position = event_position + 1 WHERE id = @tenantId RETURNING event_position", new { tenantId });
-        await db.ExecuteAsync(
-            """
-            INSERT INTO events (tenant_id, position, type, conversation_id, user_id, payload, created_at)
-            VALUES (@tenantId, @position, @type, @conversationId, @userId, @payload, @now)
-            """,
-            new { tenantId, position, type, conversationId, userId, payload = JsonSerializer.Serialize(payload, payload.GetType(), JsonDefaults.Options), now = Time.Now(clock) });
+        var position = await store.NextPositionAsync(db, tenantId) ?? throw TenantService.NotFound();
+        await store.InsertAsync(db, tenantId, position, type, conversationId, userId,
+            JsonSerializer.Serialize(payload, payload.GetType(), JsonDefaults.Options), Time.Now(clock));
         db.RecordAppended(tenantId, position);
         return position;
     }

@@ -33,8 +33,8 @@ public sealed partial class EventRetention(Database database, EventStore events,
         {
             await database.WriteAsync(async db =>
             {
-                var settings = await tenants.GetSettingsAsync(db, tenant.Id);
-                await events.PruneAsync(db, tenant.Id, Time.Now(clock) - settings.EventRetentionDays * 86_400_000L);
+                if (await tenants.FindSettingsAsync(db, tenant.Id) is { } settings)
+                    await events.PruneAsync(db, tenant.Id, Time.Now(clock) - settings.EventRetentionDays * 86_400_000L);
             });
         }
     }

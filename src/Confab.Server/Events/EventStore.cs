@@ -23,6 +23,17 @@ public sealed class EventStore
 {
     private const string Columns = "e.tenant_id, e.position, e.type, e.conversation_id, e.user_id, e.payload";
 
+    /// <summary>Takes the tenant's next position; the tenant row stays locked until commit, so positions follow commit order.</summary>
+    public Task<long?> NextPositionAsync(DbSession db, string tenantId) => db.ScalarAsync<long?>(
+        "UPDATE tenants SET event_position = event_position + 1 WHERE id = @tenantId RETURNING event_position", new { tenantId });
+
+    public Task InsertAsync(DbSession db, string tenantId, long position, string type, string? conversationId, string? userId, string payload, long now) =>
+        db.ExecuteAsync(
+            """
+            INSERT INTO events (tenant_id, position, type, conversation_id, user_id, payload, created_at)
+            VALUES (@tenantId, @position, @type, @conversationId, @userId, @payload, @now)
+            """, new { tenantId, position, type, conversationId, userId, payload, now });
+
     public Task<IReadOnlyList<LoggedEvent>> ReadTenantAsync(DbSession db, string tenantId, long afterPosition, int limit) => db.QueryAsync<LoggedEvent>(
         $"SELECT {Columns} FROM events e WHERE e.tenant_id = @tenantId AND e.position > @afterPosition ORDER BY e.position LIMIT @limit",
         new { tenantId, afterPosition, limit });

@@ -5,7 +5,7 @@ namespace Confab.Server.Hosting;
 
 /// <summary>
 /// Resolves the operator's admin key: configured, or generated once into the data directory so
-/// that it survives restarts. Only its hash is kept in memory.
+/// that it survives restarts. Requests are checked against its hash.
 /// </summary>
 public sealed partial class AdminKeyBootstrap(IOptions<ConfabOptions> options, ILogger<AdminKeyBootstrap> logger)
 {

@@ -14,16 +14,11 @@ public sealed class ConfabOptions
     /// <summary><c>sqlite</c> (embedded default) or <c>postgres</c>.</summary>
     public string Store { get; set; } = "sqlite";
 
-    /// <summary>Base of URLs the server hands out; taken from the request when empty.</summary>
-    public string? PublicBaseUrl { get; set; }
-
     public IEnumerable<string> Validate()
     {
         if (string.IsNullOrWhiteSpace(DataDirectory)) yield return "Confab:DataDirectory must name a directory.";
         if (!string.Equals(Store, "sqlite", StringComparison.OrdinalIgnoreCase))
             yield return $"Confab:Store '{Store}' is not supported by this build; use 'sqlite'.";
         if (AdminKey is { Length: > 0 and < 16 }) yield return "Confab:AdminKey must be at least 16 characters.";
-        if (!string.IsNullOrEmpty(PublicBaseUrl) && !Uri.TryCreate(PublicBaseUrl, UriKind.Absolute, out _))
-            yield return "Confab:PublicBaseUrl must be an absolute URL.";
     }
 }

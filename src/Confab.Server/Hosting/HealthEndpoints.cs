@@ -13,7 +13,7 @@ public static class HealthEndpoints
             {
                 try
                 {
-                    await database.ReadAsync(db => db.ScalarAsync<long>("SELECT COUNT(*) FROM schema_migrations"));
+                    await MigrationRunner.AppliedCountAsync(database);
                     return Results.Ok(new { status = "ready" });
                 }
                 catch (System.Data.Common.DbException)

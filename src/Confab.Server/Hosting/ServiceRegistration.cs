@@ -17,8 +17,7 @@ public static class ServiceRegistration
     /// <summary>Options (validated at start-up), the store, and every feature's store, service and view builder.</summary>
     public static IServiceCollection AddConfab(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ConfabOptions>().Bind(configuration.GetSection(ConfabOptions.Section))
-            .Validate(o => !o.Validate().Any(), "invalid").ValidateOnStart();
+        services.AddOptions<ConfabOptions>().Bind(configuration.GetSection(ConfabOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ConfabOptions>, ConfabOptionsValidator>();
 
         DefaultTypeMap.MatchNamesWithUnderscores = true;

@@ -8,10 +8,10 @@ public static partial class Check
 {
     public const int MaxMetadataBytes = 16 * 1024;
 
-    [GeneratedRegex("^[A-Za-z0-9_.@:-]{1,128}$")]
+    [GeneratedRegex("^[A-Za-z0-9_.@:-]{1,128}\\z")]
     private static partial Regex UserIdPattern();
 
-    [GeneratedRegex("^[0-9A-HJKMNP-TV-Z]{26}$")]
+    [GeneratedRegex("^[0-9A-HJKMNP-TV-Z]{26}\\z")]
     private static partial Regex GeneratedIdPattern();
 
     public static string UserId(string? value, string field)
@@ -54,13 +54,13 @@ public static partial class Check
         return value;
     }
 
-    /// <summary>Metadata is a JSON object of bounded size, stored as its compact text.</summary>
+    /// <summary>Metadata is a JSON object of at most <see cref="MaxMetadataBytes"/> characters of JSON, stored as its compact text.</summary>
     public static string? Metadata(JsonElement? value, string field = "metadata")
     {
         if (value is null || value.Value.ValueKind == JsonValueKind.Null) return null;
         if (value.Value.ValueKind != JsonValueKind.Object) throw ApiException.Invalid($"{field} must be a JSON object.");
         var text = value.Value.GetRawText();
-        if (text.Length > MaxMetadataBytes) throw ApiException.Invalid($"{field} must be at most {MaxMetadataBytes} bytes of JSON.");
+        if (text.Length > MaxMetadataBytes) throw ApiException.Invalid($"{field} must be at most {MaxMetadataBytes} characters of JSON.");
         return JsonSerializer.Serialize(value.Value);
     }
 

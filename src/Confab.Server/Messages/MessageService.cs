@@ -17,7 +17,7 @@ public sealed record Poster(string TenantId, string? UserId, bool ByBackend);
 /// <summary>History, sending, editing, deleting and forwarding, with their rules and windows.</summary>
 public sealed class MessageService(
     Database database, MessageStore messages, ConversationStore conversations, MemberStore members, UserStore users,
-    TenantStore tenants, ConversationGuard guard, MessageViews views, EventLog events, TimeProvider clock)
+    TenantService tenants, ConversationGuard guard, MessageViews views, EventLog events, TimeProvider clock)
 {
     public async Task<Page<Message>> ListAsync(UserCaller caller, string conversationId, MessageQuery query)
     {
@@ -60,21 +60,20 @@ public sealed class MessageService(
     }
 
     /// <summary>Sends a message; a repeated <c>clientMessageId</c> from the same sender returns the original (Created = false).</summary>
-    public async Task<(Message Message, bool Created)> SendAsync(Poster poster, string conversationId, SendMessageRequest request)
-    {
-        var settings = await database.ReadAsync(db => tenants.GetSettingsAsync(db, poster.TenantId));
-        var draft = Validate(poster, request, settings);
-
-        return await database.WriteAsync(async db =>
+    public Task<(Message Message, bool Created)> SendAsync(Poster poster, string conversationId, SendMessageRequest request) =>
+        database.WriteAsync(async db =>
         {
+            var draft = Validate(poster, request, await tenants.SettingsAsync(db, poster.TenantId));
             var conversation = await guard.FindAsync(db, poster.TenantId, conversationId);
-            if (!poster.ByBackend) await RequireMayPostAsync(db, poster, conversation);
-            else if (poster.UserId is not null && await users.FindAsync(db, poster.TenantId, poster.UserId) is null)
-                throw ApiException.BadRequest(ErrorCodes.UserNotFound, "senderId names no user of this tenant.");
 
+            // A retry gets the original even if the rules changed since (muted, removed, read-only): it was accepted then.
             if (draft.ClientMessageId is not null
                 && await messages.FindByClientIdAsync(db, poster.TenantId, conversationId, poster.UserId, draft.ClientMessageId) is { } original)
                 return (await views.BuildOneAsync(db, poster.TenantId, poster.UserId, original), false);
+
+            if (!poster.ByBackend) await RequireMayPostAsync(db, poster, conversation);
+            else if (poster.UserId is not null && await users.FindAsync(db, poster.TenantId, poster.UserId) is null)
+                throw ApiException.BadRequest(ErrorCodes.UserNotFound, "senderId names no user of this tenant.");
 
             if (draft.ReplyToId is not null && (!Check.IsGeneratedId(draft.ReplyToId) || await messages.FindAsync(db, poster.TenantId, conversationId, draft.ReplyToId) is null))
                 throw ApiException.BadRequest(ErrorCodes.InvalidReply, "replyToId names no message of this conversation.");
@@ -91,15 +90,12 @@ public sealed class MessageService(
             });
             return (await views.BuildOneAsync(db, poster.TenantId, poster.UserId, row), true);
         });
-    }
 
-    public async Task<Message> EditAsync(UserCaller caller, string conversationId, string messageId, EditMessageRequest request)
-    {
-        var settings = await database.ReadAsync(db => tenants.GetSettingsAsync(db, caller.TenantId));
-        var text = Check.Required(request.Text, "text", settings.MaxMessageLength);
-
-        return await database.WriteAsync(async db =>
+    public Task<Message> EditAsync(UserCaller caller, string conversationId, string messageId, EditMessageRequest request) =>
+        database.WriteAsync(async db =>
         {
+            var settings = await tenants.SettingsAsync(db, caller.TenantId);
+            var text = Check.Required(request.Text, "text", settings.MaxMessageLength);
             var access = await guard.LoadAsync(db, caller.TenantId, conversationId, caller.UserId);
             access.RequireMember();
             var row = await FindVisibleAsync(db, caller, conversationId, messageId);
@@ -117,14 +113,12 @@ public sealed class MessageService(
             await events.ToConversationAsync(db, caller.TenantId, conversationId, EventTypes.MessageUpdated, await views.BuildOneAsync(db, caller.TenantId, null, row));
             return await views.BuildOneAsync(db, caller.TenantId, caller.UserId, row);
         });
-    }
 
     /// <summary>Deletes for everyone: one's own message within the delete window, or any message with <c>manage_messages</c>.</summary>
-    public async Task DeleteAsync(UserCaller caller, string conversationId, string messageId)
-    {
-        var settings = await database.ReadAsync(db => tenants.GetSettingsAsync(db, caller.TenantId));
-        await database.WriteAsync(async db =>
+    public Task DeleteAsync(UserCaller caller, string conversationId, string messageId) =>
+        database.WriteAsync(async db =>
         {
+            var settings = await tenants.SettingsAsync(db, caller.TenantId);
             var access = await guard.LoadAsync(db, caller.TenantId, conversationId, caller.UserId);
             var member = access.RequireMember();
             var row = await FindVisibleAsync(db, caller, conversationId, messageId);
@@ -139,25 +133,23 @@ public sealed class MessageService(
             }
             await TombstoneAsync(db, row, now);
         });
-    }
 
     /// <summary>Hides a message for the caller only; always allowed for a message the caller can see.</summary>
     public Task HideAsync(UserCaller caller, string conversationId, string messageId) => database.WriteAsync(async db =>
     {
         await guard.LoadAsync(db, caller.TenantId, conversationId, caller.UserId);
-        _ = await FindVisibleAsync(db, caller, conversationId, messageId);
+        if (!Check.IsGeneratedId(messageId) || await messages.FindAsync(db, caller.TenantId, conversationId, messageId) is null)
+            throw MessageNotFound();
+        if (await messages.IsHiddenAsync(db, caller.TenantId, caller.UserId, messageId)) return;
         await messages.HideAsync(db, caller.TenantId, caller.UserId, conversationId, messageId);
         await events.ToUserAsync(db, caller.TenantId, caller.UserId, EventTypes.MessageDeleted, new { conversationId, messageId });
     });
 
-    public async Task<Message> ForwardAsync(UserCaller caller, string conversationId, string messageId, ForwardMessageRequest request)
-    {
-        var targetId = request.TargetConversationId ?? throw ApiException.Invalid("targetConversationId is required.");
-        var settings = await database.ReadAsync(db => tenants.GetSettingsAsync(db, caller.TenantId));
-        var comment = Check.OptionalText(request.Comment, "comment", settings.MaxMessageLength);
-
-        return await database.WriteAsync(async db =>
+    public Task<Message> ForwardAsync(UserCaller caller, string conversationId, string messageId, ForwardMessageRequest request) =>
+        database.WriteAsync(async db =>
         {
+            var targetId = request.TargetConversationId ?? throw ApiException.Invalid("targetConversationId is required.");
+            var comment = Check.OptionalText(request.Comment, "comment", (await tenants.SettingsAsync(db, caller.TenantId)).MaxMessageLength);
             await guard.LoadAsync(db, caller.TenantId, conversationId, caller.UserId);
             var source = await FindVisibleAsync(db, caller, conversationId, messageId);
             if (source.DeletedAt is not null) throw ApiException.Conflict(ErrorCodes.MessageDeleted, "A deleted message cannot be forwarded.");
@@ -185,7 +177,6 @@ public sealed class MessageService(
             });
             return await views.BuildOneAsync(db, caller.TenantId, caller.UserId, row);
         });
-    }
 
     /// <summary>Tombstones every live message of a user who is being deleted with <c>messages=delete</c>.</summary>
     public async Task TombstoneAllBySenderAsync(WriteSession db, string tenantId, string senderId)
@@ -235,8 +226,10 @@ public sealed class MessageService(
             && await messages.FindAsync(db, caller.TenantId, conversationId, messageId) is { } row
             && !await messages.IsHiddenAsync(db, caller.TenantId, caller.UserId, messageId))
             return row;
-        throw ApiException.NotFound(ErrorCodes.MessageNotFound, "No such message in this conversation.");
+        throw MessageNotFound();
     }
+
+    private static ApiException MessageNotFound() => ApiException.NotFound(ErrorCodes.MessageNotFound, "No such message in this conversation.");
 
     private sealed record Draft(string Kind, string? Text, string? ReplyToId, IReadOnlyList<string> Mentions, string? Metadata, string? ClientMessageId);
 

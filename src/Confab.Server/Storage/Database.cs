@@ -11,7 +11,8 @@ public sealed class Database(IStoreEngine engine, EventNotifier notifier)
     {
         await using var connection = engine.CreateConnection();
         await connection.OpenAsync();
-        return await work(new DbSession(connection, null));
+        await using var snapshot = engine.BeginRead(connection);
+        return await work(new DbSession(connection, snapshot));
     }
 
     /// <summary>

@@ -10,6 +10,9 @@ public interface IStoreEngine
 
     DbConnection CreateConnection();
 
+    /// <summary>A read-only transaction, so that every statement of one read sees the same snapshot.</summary>
+    DbTransaction BeginRead(DbConnection connection);
+
     /// <summary>Serialises write transactions where the engine needs it to keep event positions in commit order.</summary>
     Task<IDisposable> EnterWriteAsync();
 }

@@ -32,6 +32,10 @@ public static partial class MigrationRunner
         return count;
     }
 
+    /// <summary>How many migrations the database has applied; throws when it is unreachable.</summary>
+    public static Task<long> AppliedCountAsync(Database database) =>
+        database.ReadAsync(db => db.ScalarAsync<long>("SELECT COUNT(*) FROM schema_migrations"));
+
     private static List<(long Version, string Name, string Sql)> Discover(string engine)
     {
         var assembly = typeof(MigrationRunner).Assembly;

@@ -34,6 +34,9 @@ public sealed class SqliteEngine : IStoreEngine, IDisposable
 
     public DbConnection CreateConnection() => new SqliteConnection(connectionString);
 
+    // Deferred: takes no lock until the first read, which then fixes the WAL snapshot for the rest.
+    public DbTransaction BeginRead(DbConnection connection) => ((SqliteConnection)connection).BeginTransaction(deferred: true);
+
     public async Task<IDisposable> EnterWriteAsync()
     {
         await writeGate.WaitAsync();

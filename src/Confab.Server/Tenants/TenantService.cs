@@ -61,11 +61,15 @@ public sealed class TenantService(Database database, TenantStore store, SessionR
             throw ApiException.NotFound(ErrorCodes.ApiKeyNotFound, "This tenant has no such API key.");
     });
 
-    public Task<TenantSettings> GetSettingsAsync(string tenantId) => database.ReadAsync(db => store.GetSettingsAsync(db, tenantId));
+    public Task<TenantSettings> GetSettingsAsync(string tenantId) => database.ReadAsync(db => SettingsAsync(db, tenantId));
+
+    /// <summary>The settings the rules of one request use, read in that request's own session.</summary>
+    public async Task<TenantSettings> SettingsAsync(DbSession db, string tenantId) =>
+        await store.FindSettingsAsync(db, tenantId) ?? throw NotFound();
 
     public Task<TenantSettings> UpdateSettingsAsync(string tenantId, SettingsPatch patch) => database.WriteAsync(async db =>
     {
-        var settings = (await store.GetSettingsAsync(db, tenantId)).Apply(patch);
+        var settings = (await SettingsAsync(db, tenantId)).Apply(patch);
         await store.SaveSettingsAsync(db, tenantId, settings);
         return settings;
     });
@@ -80,5 +84,5 @@ public sealed class TenantService(Database database, TenantStore store, SessionR
 
     private static Tenant Shape(TenantRow row) => new(row.Id, row.Name, Time.FromMillis(row.CreatedAt));
 
-    private static ApiException NotFound() => ApiException.NotFound(ErrorCodes.TenantNotFound, "No such tenant.");
+    public static ApiException NotFound() => ApiException.NotFound(ErrorCodes.TenantNotFound, "No such tenant.");
 }

@@ -47,12 +47,11 @@ public sealed class TenantStore
     public Task<int> DeleteApiKeyAsync(DbSession db, string tenantId, string id) =>
         db.ExecuteAsync("DELETE FROM api_keys WHERE tenant_id = @tenantId AND id = @id", new { tenantId, id });
 
-    public async Task<TenantSettings> GetSettingsAsync(DbSession db, string tenantId)
-    {
-        var json = await db.QuerySingleOrDefaultAsync<string>("SELECT settings FROM tenants WHERE id = @tenantId", new { tenantId })
-            ?? throw ApiException.NotFound(ErrorCodes.TenantNotFound, "No such tenant.");
-        return Parse(json);
-    }
+    /// <summary>The tenant's settings, or null when the tenant does not exist.</summary>
+    public async Task<TenantSettings?> FindSettingsAsync(DbSession db, string tenantId) =>
+        await db.QuerySingleOrDefaultAsync<string>("SELECT settings FROM tenants WHERE id = @tenantId", new { tenantId }) is { } json
+            ? Parse(json)
+            : null;
 
     public Task SaveSettingsAsync(DbSession db, string tenantId, TenantSettings settings) => db.ExecuteAsync(
         "UPDATE tenants SET settings = @json WHERE id = @tenantId", new { tenantId, json = Serialize(settings) });

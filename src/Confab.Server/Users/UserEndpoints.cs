@@ -10,7 +10,7 @@ public static class UserEndpoints
         server.MapPut("/users/{userId}", async (string userId, UpsertUserRequest body, TenantCaller caller, UserService users) =>
             {
                 var (user, created) = await users.UpsertAsync(caller.TenantId, userId, body);
-                return created ? Results.Created($"/server/v1/users/{userId}", user) : Results.Ok(user);
+                return created ? Results.Created($"/server/v1/users/{Uri.EscapeDataString(userId)}", user) : Results.Ok(user);
             })
             .WithSummary("Create (201) or replace (200) a user").Produces<User>(200).Produces<User>(201).Fails(409);
 

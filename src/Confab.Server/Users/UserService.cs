@@ -11,13 +11,14 @@ namespace Confab.Server.Users;
 
 /// <summary>Users of a tenant: upserted by its backend, searched and partly edited by its users.</summary>
 public sealed partial class UserService(
-    Database database, UserStore users, SessionStore sessions, MemberService members, MessageService messages, MessageStore messageStore,
+    Database database, UserStore users, SessionStore sessions, ConversationStore conversations, MemberService members,
+    MessageService messages, MessageStore messageStore,
     SessionRevocations revocations, PresenceService presence, TimeProvider clock)
 {
     public const string AnonymousPrefix = "~deleted~";
     public const string DeletedUserName = "Deleted user";
 
-    [GeneratedRegex("^[A-Za-z0-9_.-]{1,64}$")]
+    [GeneratedRegex("^[A-Za-z0-9_.-]{1,64}\\z")]
     private static partial Regex UsernamePattern();
 
     public async Task<(User User, bool Created)> UpsertAsync(string tenantId, string userId, UpsertUserRequest request)
@@ -44,7 +45,7 @@ public sealed partial class UserService(
             {
                 TenantId = tenantId, Id = userId, Name = name, Username = username, Email = email, AvatarUrl = avatarUrl,
                 StatusText = created ? null : existing!.StatusText, Role = role, Metadata = metadata,
-                CreatedAt = existing?.CreatedAt ?? now, UpdatedAt = now,
+                CreatedAt = created ? now : existing!.CreatedAt, UpdatedAt = now,
             };
             if (existing is null) await users.InsertAsync(db, row);
             else await users.UpdateAsync(db, row);
@@ -55,9 +56,10 @@ public sealed partial class UserService(
     public async Task<Page<User>> ListAsync(string tenantId, string? query, string? cursor, int limit, bool asBackend)
     {
         Check.Length(query, "q", 200);
-        var afterId = cursor is null ? null : Cursor.Decode("users", cursor, 1)[0];
+        var list = $"users:{(asBackend ? "server" : "client")}:{query}";
+        var afterId = cursor is null ? null : Cursor.Decode(list, cursor, 1)[0];
         var rows = await database.ReadAsync(db => users.SearchAsync(db, tenantId, query, afterId, limit + 1));
-        return Paging.From(rows, limit, r => presence.Apply(tenantId, asBackend ? r.ToPrivate() : r.ToPublic()), r => Cursor.Encode("users", r.Id));
+        return Paging.From(rows, limit, r => presence.Apply(tenantId, asBackend ? r.ToPrivate() : r.ToPublic()), r => Cursor.Encode(list, r.Id));
     }
 
     /// <summary>A live user; the private view (with e-mail) for the tenant backend and for the user itself.</summary>
@@ -108,6 +110,7 @@ public sealed partial class UserService(
         {
             _ = await users.FindAsync(db, tenantId, userId) ?? throw NotFound();
             await sessions.DeleteAllAsync(db, tenantId, userId);
+            await conversations.ForgetDirectPairsAsync(db, tenantId, userId);
             await members.RemoveEverywhereAsync(db, tenantId, userId);
             if (mode == DeletedMessages.Delete) await messages.TombstoneAllBySenderAsync(db, tenantId, userId);
             var now = Time.Now(clock);

@@ -43,7 +43,7 @@ public sealed class UserStore
 
     public async Task<bool> UsernameTakenAsync(DbSession db, string tenantId, string username, string exceptUserId) =>
         await db.ScalarAsync<long>(
-            "SELECT COUNT(*) FROM users WHERE tenant_id = @tenantId AND lower(username) = lower(@username) AND id <> @exceptUserId AND deleted_at IS NULL",
+            "SELECT COUNT(*) FROM users WHERE tenant_id = @tenantId AND username IS NOT NULL AND deleted_at IS NULL AND lower(username) = lower(@username) AND id <> @exceptUserId",
             new { tenantId, username, exceptUserId }) > 0;
 
     public Task InsertAsync(DbSession db, UserRow user) => db.ExecuteAsync(
