@@ -13,11 +13,13 @@ public sealed class TestTenant(ConfabServer server, string id, string apiKey)
         await Backend.PutJsonAsync($"/server/v1/users/{userId}", new { name = name ?? userId, role }).ExpectJson(200, 201);
 
     /// <summary>Creates the user if needed and returns a client holding a fresh session token for it.</summary>
-    public async Task<HttpClient> SessionAsync(string userId)
+    public async Task<HttpClient> SessionAsync(string userId) => Server.WithSession(await TokenAsync(userId));
+
+    /// <summary>Creates the user if needed and issues a fresh session token for it.</summary>
+    public async Task<string> TokenAsync(string userId)
     {
         await UpsertUserAsync(userId);
-        var session = await Backend.PostJsonAsync("/server/v1/sessions", new { userId }).ExpectJson(201);
-        return Server.WithSession(session.Str("token"));
+        return (await Backend.PostJsonAsync("/server/v1/sessions", new { userId }).ExpectJson(201)).Str("token");
     }
 
     /// <summary>Creates each user and returns a session client per user, in order.</summary>

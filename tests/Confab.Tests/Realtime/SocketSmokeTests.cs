@@ -1,0 +1,26 @@
+using Confab.Tests.Infrastructure;
+
+namespace Confab.Tests.Realtime;
+
+public sealed class SocketSmokeTests(ConfabServer server) : IClassFixture<ConfabServer>
+{
+    [Fact]
+    public async Task A_member_receives_a_message_sent_over_rest_and_can_send_over_the_socket()
+    {
+        var tenant = await server.NewTenantAsync();
+        var alice = await tenant.SessionAsync("alice");
+        var bobToken = await tenant.TokenAsync("bob");
+        var direct = await tenant.CreateConversationAsync(alice, "direct", "bob");
+        var (bob, seq) = await TestSocket.ConnectReadyAsync(server, bobToken);
+        await using var _ = bob;
+        await bob.AckedAsync("resume", new { since = seq });
+
+        var sent = await tenant.SendAsync(alice, direct, "hello bob");
+        var created = await bob.NextAsync("message.created");
+        Assert.Equal(sent.Str("id"), created.GetProperty("payload").Str("id"));
+        Assert.True(created.GetProperty("seq").GetInt64() > seq);
+
+        var ack = await bob.AckedAsync("message.send", new { conversationId = direct, text = "hi alice" });
+        Assert.Equal("hi alice", ack.Str("text"));
+    }
+}
