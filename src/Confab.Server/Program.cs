@@ -1,4 +1,5 @@
 using Confab.Server.Conversations;
+using Confab.Server.Demo;
 using Confab.Server.Events;
 using Confab.Server.Hosting;
 using Confab.Server.Http;
@@ -9,6 +10,7 @@ using Confab.Server.Receipts;
 using Confab.Server.Storage;
 using Confab.Server.Tenants;
 using Confab.Server.Users;
+using Microsoft.Extensions.Options;
 
 var builder = WebApplication.CreateBuilder(args);
 if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls("http://localhost:5080");
@@ -22,10 +24,17 @@ builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadReque
 var app = builder.Build();
 await MigrationRunner.ApplyAsync(app.Services.GetRequiredService<Database>());
 app.Services.GetRequiredService<AdminKey>();
+var demo = app.Services.GetRequiredService<IOptions<ConfabOptions>>().Value.Demo;
+if (demo) await app.Services.GetRequiredService<DemoSeeder>().SeedAsync();
 
 app.UseMiddleware<ProblemMiddleware>();
 app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20), KeepAliveTimeout = TimeSpan.FromSeconds(20) });
 app.UseMiddleware<Utf8JsonMiddleware>();
+if (demo)
+{
+    app.UseDefaultFiles();
+    app.UseStaticFiles();
+}
 app.UseRouting();
 app.UseMiddleware<CredentialsMiddleware>();
 
@@ -36,6 +45,7 @@ app.UseSwaggerUI(ui =>
     ui.SwaggerEndpoint("/openapi/v1.json", "Confab v1");
 });
 app.MapHealthEndpoints();
+if (demo) app.MapDemoEndpoints();
 app.MapTenantEndpoints();
 
 var server = app.MapGroup("/server/v1").WithTags("Server").WithMetadata(new CredentialRequirement(CredentialKind.TenantBackend));

@@ -11,6 +11,9 @@ public sealed class ConfabOptions
     /// <summary>The platform operator's key; generated into the data directory when empty.</summary>
     public string? AdminKey { get; set; }
 
+    /// <summary>Seeds a demo tenant and serves the demo page at <c>/</c> (on under <c>dotnet run</c>, through launch settings).</summary>
+    public bool Demo { get; set; }
+
     /// <summary><c>sqlite</c> (embedded default) or <c>postgres</c>.</summary>
     public string Store { get; set; } = "sqlite";
 

@@ -1,4 +1,5 @@
 using Confab.Server.Conversations;
+using Confab.Server.Demo;
 using Confab.Server.Events;
 using Confab.Server.Identity;
 using Confab.Server.Messages;
@@ -52,6 +53,7 @@ public static class ServiceRegistration
         services.AddSingleton<ReceiptStore>();
         services.AddSingleton<ReceiptService>();
 
+        services.AddSingleton<DemoSeeder>();
         services.AddSingleton<SessionRevocations>();
         services.AddSingleton<ConnectionRegistry>();
         services.AddSingleton<PresenceService>();

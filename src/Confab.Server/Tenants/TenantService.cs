@@ -14,10 +14,10 @@ public sealed record CreatedApiKey(string Id, string ApiKey);
 /// <summary>Tenants, their API keys and their settings: what the platform operator and a tenant's backend manage.</summary>
 public sealed class TenantService(Database database, TenantStore store, SessionRevocations revocations, TimeProvider clock)
 {
-    public Task<CreatedTenant> CreateAsync(string name) => database.WriteAsync(async db =>
+    public Task<CreatedTenant> CreateAsync(string name, string? id = null) => database.WriteAsync(async db =>
     {
         var now = Time.Now(clock);
-        var tenant = new TenantRow { Id = Ids.New(clock), Name = name, Settings = TenantStore.Serialize(new TenantSettings()), CreatedAt = now };
+        var tenant = new TenantRow { Id = id ?? Ids.New(clock), Name = name, Settings = TenantStore.Serialize(new TenantSettings()), CreatedAt = now };
         await store.InsertAsync(db, tenant);
         var key = await IssueKeyAsync(db, tenant.Id, now);
         return new CreatedTenant(tenant.Id, tenant.Name, Time.FromMillis(now), key.ApiKey);
@@ -29,6 +29,8 @@ public sealed class TenantService(Database database, TenantStore store, SessionR
         var rows = await database.ReadAsync(db => store.ListAsync(db, afterId, limit + 1));
         return Paging.From(rows, limit, Shape, row => Cursor.Encode("tenants", row.Id));
     }
+
+    public async Task<bool> ExistsAsync(string id) => await database.ReadAsync(db => store.FindAsync(db, id)) is not null;
 
     public async Task<Tenant> GetAsync(string id) =>
         Shape(await database.ReadAsync(db => store.FindAsync(db, id)) ?? throw NotFound());
