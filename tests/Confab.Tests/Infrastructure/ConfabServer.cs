@@ -11,7 +11,7 @@ namespace Confab.Tests.Infrastructure;
 /// The real server on Kestrel, bound to a free loopback port, over a fresh SQLite file in a temp
 /// directory. One per test class; tests isolate themselves by each creating their own tenant.
 /// </summary>
-public sealed class ConfabServer : WebApplicationFactory<Program>
+public class ConfabServer : WebApplicationFactory<Program>
 {
     public const string AdminKey = "test-admin-key-0123456789";
 
@@ -19,6 +19,7 @@ public sealed class ConfabServer : WebApplicationFactory<Program>
 
     public TestClock Clock { get; } = new();
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2214", Justification = "StartServer must run in the constructor; subclasses only add settings.")]
     public ConfabServer()
     {
         UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
@@ -31,6 +32,7 @@ public sealed class ConfabServer : WebApplicationFactory<Program>
         builder.UseSetting("Confab:AdminKey", AdminKey);
         builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
     }
+
 
     /// <summary>A client with no credentials.</summary>
     public HttpClient Anonymous() => CreateClient();
@@ -67,5 +69,15 @@ public sealed class ConfabServer : WebApplicationFactory<Program>
         base.Dispose(disposing);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
+    }
+}
+
+/// <summary>The server with <c>Confab:Demo</c> on: a seeded demo tenant and the demo page.</summary>
+public sealed class DemoConfabServer : ConfabServer
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Confab:Demo", "true");
     }
 }
