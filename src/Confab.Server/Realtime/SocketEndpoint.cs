@@ -49,11 +49,13 @@ public static partial class SocketEndpoint
         PresenceService presence, UserEventFeed feed, ILogger logger, CancellationToken aborted)
     {
         var caller = connection.Caller;
+        // Ready goes first, before the connection can receive anything; what commits after its seq is read
+        // and before the connection is registered comes back through the client's resume from that seq.
+        connection.Send(Frames.Event("ready", new { userId = caller.UserId, seq = await feed.LastPositionAsync(caller.TenantId) }));
         var first = connections.Add(connection);
         var writer = connection.WriteLoopAsync();
         try
         {
-            connection.Send(Frames.Event("ready", new { userId = caller.UserId, seq = await feed.LastPositionAsync(caller.TenantId) }));
             if (first) await presence.ConnectedAsync(caller);
             _ = ReleaseAfterGraceAsync(connection);
             await ReadLoopAsync(connection, requests, aborted);
