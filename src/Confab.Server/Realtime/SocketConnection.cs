@@ -16,6 +16,9 @@ public sealed class SocketConnection(WebSocket socket, UserCaller caller, long s
     public const int OutboundCapacity = 1024;
     public const int MaxHeldEvents = 10_000;
 
+    /// <summary>How long a closing socket may take to finish the close handshake before it is cut.</summary>
+    public static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(3);
+
     private readonly Channel<byte[]> outbound = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(OutboundCapacity) { SingleReader = true });
     private readonly CancellationTokenSource closing = new();
     private readonly Lock gate = new();
@@ -93,6 +96,11 @@ public sealed class SocketConnection(WebSocket socket, UserCaller caller, long s
         }
     }
 
+    /// <summary>
+    /// Closes the connection with this status: the writer drops what is still queued and sends the close
+    /// frame itself. Socket calls are never cancelled for it (a cancelled call aborts a .NET WebSocket
+    /// without a close frame); only a peer that does not finish the handshake in time is cut off.
+    /// </summary>
     public void Close(WebSocketCloseStatus status, string reason)
     {
         lock (gate)
@@ -103,23 +111,32 @@ public sealed class SocketConnection(WebSocket socket, UserCaller caller, long s
         }
         outbound.Writer.TryComplete();
         closing.Cancel();
+        _ = CutOffAfterGraceAsync();
     }
 
-    /// <summary>Writes queued frames to the socket until the connection closes.</summary>
+    /// <summary>Writes queued frames to the socket until the connection closes, then sends the close frame.</summary>
     public async Task WriteLoopAsync()
     {
         try
         {
-            await foreach (var frame in outbound.Reader.ReadAllAsync(closing.Token))
-                await Socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, closing.Token);
+            await foreach (var frame in outbound.Reader.ReadAllAsync())
+            {
+                if (CloseStatus is not null) break;
+                await Socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+            }
+            if (Socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+                await Socket.CloseOutputAsync(CloseStatus ?? WebSocketCloseStatus.NormalClosure, CloseReason, CancellationToken.None);
         }
-        catch (OperationCanceledException)
-        {
-        }
-        catch (WebSocketException)
+        catch (Exception error) when (error is WebSocketException or ObjectDisposedException or InvalidOperationException)
         {
             Close(WebSocketCloseStatus.EndpointUnavailable, "The socket failed.");
         }
+    }
+
+    private async Task CutOffAfterGraceAsync()
+    {
+        await Task.Delay(CloseGrace);
+        if (Socket.State is not (WebSocketState.Closed or WebSocketState.Aborted)) Socket.Abort();
     }
 
     public void Dispose() => closing.Dispose();

@@ -22,7 +22,7 @@ public static partial class SocketEndpoint
     public static void MapSocketEndpoint(this IEndpointRouteBuilder app)
     {
         app.MapGet("/v1/socket", async (HttpContext context, CredentialStore credentials, ConnectionRegistry connections,
-                SocketRequests requests, PresenceService presence, UserEventFeed feed, ILoggerFactory loggers) =>
+                SocketRequests requests, PresenceService presence, UserEventFeed feed, IHostApplicationLifetime lifetime, ILoggerFactory loggers) =>
             {
                 if (!context.WebSockets.IsWebSocketRequest)
                     throw ApiException.BadRequest(ErrorCodes.WebSocketRequired, "Open /v1/socket as a WebSocket.");
@@ -39,6 +39,8 @@ public static partial class SocketEndpoint
                 if (session is null) return Results.Empty;
 
                 using var connection = new SocketConnection(socket, session.Caller, session.ExpiresAt);
+                using var stopping = lifetime.ApplicationStopping.Register(() =>
+                    connection.Close(WebSocketCloseStatus.EndpointUnavailable, "The server is shutting down; reconnect and resume."));
                 await RunAsync(connection, connections, requests, presence, feed, loggers.CreateLogger(typeof(SocketEndpoint)), context.RequestAborted);
                 return Results.Empty;
             })
@@ -66,23 +68,21 @@ public static partial class SocketEndpoint
         }
         finally
         {
-            connection.Close(connection.CloseStatus ?? WebSocketCloseStatus.NormalClosure, connection.CloseReason ?? "Closed.");
+            connection.Close(WebSocketCloseStatus.NormalClosure, "Closed.");
             await writer;
-            await CloseSocketAsync(connection);
             if (connections.Remove(connection)) await presence.DisconnectedAsync(caller);
         }
     }
 
     private static async Task ReadLoopAsync(SocketConnection connection, SocketRequests requests, CancellationToken aborted)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(aborted, connection.Closing);
         var buffer = ArrayPool<byte>.Shared.Rent(MaxFrameBytes + 1);
         try
         {
             var firstRequest = true;
             while (true)
             {
-                var (length, kind) = await ReceiveFrameAsync(connection.Socket, buffer, stop.Token);
+                var (length, kind) = await ReceiveFrameAsync(connection.Socket, buffer, aborted);
                 if (kind == WebSocketMessageType.Close) return;
                 if (length > MaxFrameBytes)
                 {
@@ -185,20 +185,6 @@ public static partial class SocketEndpoint
         }
         catch (OperationCanceledException)
         {
-        }
-    }
-
-    private static async Task CloseSocketAsync(SocketConnection connection)
-    {
-        if (connection.Socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived)) return;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-        try
-        {
-            await connection.Socket.CloseOutputAsync(connection.CloseStatus ?? WebSocketCloseStatus.NormalClosure, connection.CloseReason, timeout.Token);
-        }
-        catch (Exception error) when (error is WebSocketException or OperationCanceledException)
-        {
-            connection.Socket.Abort();
         }
     }
 
