@@ -1,0 +1,149 @@
+using System.Net.WebSockets;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Confab.Client;
+
+/// <summary>
+/// The connection loop: serves one connection at a time (resume on ready, events through the cursor, answers to
+/// requests), reconnects with backoff when it drops, and closes the socket for good on dispose or a refused token.
+/// </summary>
+public sealed partial class ConfabSocket
+{
+    /// <summary>Serves connections one after another until the socket is disposed or the server refuses the token.</summary>
+    private async Task RunAsync(WebSocketConnection first)
+    {
+        Exception? failure = null;
+        try
+        {
+            WebSocketConnection? connection = first;
+            var attempt = 0;
+            while (true)
+            {
+                if (connection is not null)
+                {
+                    if (await ServeAsync(connection).ConfigureAwait(false)) attempt = 0;
+                    if (closing) return;
+                    SetState(ConfabSocketState.Reconnecting);
+                }
+                await Task.Delay(ReconnectBackoff.Delay(attempt++, options.InitialReconnectDelay, options.MaxReconnectDelay), stopping.Token)
+                    .ConfigureAwait(false);
+                connection = await TryOpenAsync().ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+        catch (Exception error)
+        {
+            failure = error;
+        }
+        finally
+        {
+            Finish(failure);
+        }
+    }
+
+    private async Task<WebSocketConnection?> TryOpenAsync()
+    {
+        try
+        {
+            return await connector.OpenAsync(stopping.Token).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is WebSocketException or HttpRequestException or IOException
+            || error is OperationCanceledException && !stopping.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Reads one connection's frames until it ends; true when it got as far as being caught up.</summary>
+    private async Task<bool> ServeAsync(WebSocketConnection connection)
+    {
+        lock (gate) current = connection;
+        var caughtUp = false;
+        try
+        {
+            long readySeq = 0;
+            while (await connection.ReceiveAsync(stopping.Token).ConfigureAwait(false) is { } frame)
+            {
+                switch (frame.Type)
+                {
+                    case Frame.Ready:
+                        readySeq = frame.ReadySeq();
+                        var resume = new JsonObject { ["since"] = cursor.ResumeFrom(readySeq) };
+                        await connection.SendAsync(Frame.Request(Frame.Resume, null, resume), stopping.Token).ConfigureAwait(false);
+                        break;
+                    case Frame.Resumed:
+                        caughtUp = true;
+                        await CaughtUpAsync(connection).ConfigureAwait(false);
+                        break;
+                    case ConfabEventTypes.ResyncRequired:
+                        cursor.Resynced(readySeq);
+                        events.Writer.TryWrite(frame.ToEvent());
+                        caughtUp = true;
+                        await CaughtUpAsync(connection).ConfigureAwait(false);
+                        break;
+                    case Frame.Ack or Frame.Error when frame.RequestId is not null:
+                        pending.Answer(frame);
+                        break;
+                    default:
+                        if (frame.Seq is not { } seq || cursor.Advance(seq)) events.Writer.TryWrite(frame.ToEvent());
+                        break;
+                }
+            }
+        }
+        catch (Exception error) when (error is WebSocketException or JsonException
+            || error is OperationCanceledException && !stopping.IsCancellationRequested)
+        {
+            // The connection broke (or sent something unreadable): the caller reconnects.
+        }
+        finally
+        {
+            Disconnected(connection);
+        }
+        return caughtUp;
+    }
+
+    /// <summary>The connection has resumed: subscriptions are restored, then requests may go out.</summary>
+    private async Task CaughtUpAsync(WebSocketConnection connection)
+    {
+        await ResubscribeAsync(connection).ConfigureAwait(false);
+        lock (gate) connected.TrySetResult(connection);
+        SetState(ConfabSocketState.Connected);
+    }
+
+    private void Disconnected(WebSocketConnection connection)
+    {
+        lock (gate)
+        {
+            current = null;
+            if (connected.Task.IsCompleted) connected = NewSignal();
+        }
+        pending.FailAll(() => new ConfabConnectionLostException("The connection dropped before the server answered; the request may or may not have been carried out."));
+        connection.Dispose();
+    }
+
+    /// <summary>The socket is done for good: waiters and requests fail, and the event stream ends (with the failure, if any).</summary>
+    private void Finish(Exception? failure)
+    {
+        lock (gate)
+        {
+            closing = true;
+            closedBecause = failure;
+            connected.TrySetResult(null);
+        }
+        pending.FailAll(() => failure ?? new ObjectDisposedException(nameof(ConfabSocket)));
+        events.Writer.TryComplete(failure);
+        SetState(ConfabSocketState.Closed);
+    }
+
+    /// <summary>The caught-up connection, waiting for one while connecting or reconnecting.</summary>
+    private async Task<WebSocketConnection> WaitConnectedAsync(CancellationToken cancel)
+    {
+        Task<WebSocketConnection?> signal;
+        lock (gate) signal = connected.Task;
+        return await signal.WaitAsync(cancel).ConfigureAwait(false)
+            ?? throw closedBecause ?? new ObjectDisposedException(nameof(ConfabSocket));
+    }
+}
