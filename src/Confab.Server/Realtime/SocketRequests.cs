@@ -141,7 +141,9 @@ public sealed partial class SocketRequests(
         }
         catch (ApiException error) when (error.Code == ErrorCodes.ResyncRequired)
         {
-            connection.Send(Frames.Event("resync.required", new { message = error.Message }));
+            var seq = await feed.LastPositionAsync(connection.Caller.TenantId);
+            connection.Hold(seq);
+            connection.Send(Frames.Event("resync.required", new { message = error.Message, seq }));
         }
         finally
         {
