@@ -35,7 +35,7 @@ public sealed class ConversationViews(
             item.Row,
             viewerId is null ? null : item.Viewer,
             viewerId is null ? null : item.Unread,
-            firstMembers.Where(m => m.ConversationId == item.Row.Id && people.ContainsKey(m.UserId)).Select(m => presence.Apply(tenantId, people[m.UserId].ToPublic())).ToList(),
+            firstMembers.Where(m => m.ConversationId == item.Row.Id && people.ContainsKey(m.UserId)).Select(m => presence.Apply(tenantId, people[m.UserId].ToPublic(), viewerId)).ToList(),
             admins.Where(a => a.ConversationId == item.Row.Id).Select(a => a.UserId).ToList(),
             lastMessages.GetValueOrDefault(item.Row.Id),
             viewerId is not null)).ToList();
@@ -56,7 +56,7 @@ public sealed class ConversationViews(
     {
         var people = await users.FindManyAsync(db, tenantId, rows.Select(r => r.UserId));
         return rows.Where(r => people.ContainsKey(r.UserId)).Select(r => new Member(
-            presence.Apply(tenantId, people[r.UserId].ToPublic()), r.Role, r.EffectivePermissions, Time.FromMillis(r.JoinedAt),
+            presence.Apply(tenantId, people[r.UserId].ToPublic(), null), r.Role, r.EffectivePermissions, Time.FromMillis(r.JoinedAt),
             Time.FromMillis(r.MutedUntil), Time.FromMillis(bannedUntil), r.Title)).ToList();
     }
 

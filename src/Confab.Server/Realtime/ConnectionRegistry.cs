@@ -101,6 +101,26 @@ public sealed class ConnectionRegistry
         }
     }
 
+    /// <summary>Ends the user's subscriptions to a conversation it was removed from.</summary>
+    public void UnsubscribeUser(string tenantId, string userId, string conversationId)
+    {
+        lock (gate)
+        {
+            if (!subscribers.TryGetValue((tenantId, conversationId), out var set)) return;
+            foreach (var connection in set.Where(c => c.Caller.UserId == userId).ToList()) Unsubscribe(connection, conversationId);
+        }
+    }
+
+    /// <summary>Ends every subscription to a conversation that was deleted.</summary>
+    public void DropConversation(string tenantId, string conversationId)
+    {
+        lock (gate)
+        {
+            if (!subscribers.TryGetValue((tenantId, conversationId), out var set)) return;
+            foreach (var connection in set.ToList()) Unsubscribe(connection, conversationId);
+        }
+    }
+
     /// <summary>Closes every connection of the user (sessions revoked, user deleted).</summary>
     public void CloseUser(string tenantId, string userId, string reason)
     {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Confab.Server.Events;
 using Confab.Server.Storage;
 
@@ -86,6 +87,10 @@ public sealed partial class EventDispatcher(
 
         // Membership as of this event includes both who joined and who left at it; the next event reloads it.
         if (changesMembership) members.Remove(key);
+        if (e.Type == EventTypes.MemberRemoved)
+            connections.UnsubscribeUser(e.TenantId, JsonDocument.Parse(e.Payload).RootElement.GetProperty("userId").GetString()!, e.ConversationId);
+        else if (e.Type == EventTypes.ConversationDeleted)
+            connections.DropConversation(e.TenantId, e.ConversationId);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Dispatching events of tenant {TenantId} failed; the next commit retries")]

@@ -25,11 +25,13 @@ public sealed class PresenceService(Database database, MemberStore members, User
 
     private readonly ConcurrentDictionary<(string Tenant, string User), string> chosen = new();
 
-    /// <summary>The user as others see it now.</summary>
-    public User Apply(string tenantId, User user) =>
-        connections.IsConnected(tenantId, user.Id)
-            ? user with { Presence = Visible(chosen.GetValueOrDefault((tenantId, user.Id), Online)) }
-            : user with { Presence = Offline };
+    /// <summary>The user's presence as <paramref name="viewerId"/> sees it now: only the user itself sees its own invisible.</summary>
+    public User Apply(string tenantId, User user, string? viewerId)
+    {
+        if (!connections.IsConnected(tenantId, user.Id)) return user with { Presence = Offline };
+        var status = chosen.GetValueOrDefault((tenantId, user.Id), Online);
+        return user with { Presence = viewerId == user.Id ? status : Visible(status) };
+    }
 
     public Task ConnectedAsync(UserCaller caller)
     {

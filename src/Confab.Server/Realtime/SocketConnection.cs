@@ -16,6 +16,9 @@ public sealed class SocketConnection(WebSocket socket, UserCaller caller, long s
     public const int OutboundCapacity = 1024;
     public const int MaxHeldEvents = 10_000;
 
+    /// <summary>A replay fills the queue only this far, leaving room for acks, typing and presence meanwhile.</summary>
+    public const int ReplayShare = OutboundCapacity - 128;
+
     /// <summary>How long a closing socket may take to finish the close handshake before it is cut.</summary>
     public static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(3);
 
@@ -23,6 +26,7 @@ public sealed class SocketConnection(WebSocket socket, UserCaller caller, long s
     private readonly CancellationTokenSource closing = new();
     private readonly Lock gate = new();
     private List<(long Seq, byte[] Frame)>? held = [];
+    private bool replaying;
     private long lastSentSeq;
 
     public UserCaller Caller { get; } = caller;
@@ -55,17 +59,21 @@ public sealed class SocketConnection(WebSocket socket, UserCaller caller, long s
         if (!outbound.Writer.TryWrite(frame)) Close((WebSocketCloseStatus)1013, "The client is not reading fast enough; resume.");
     }
 
-    /// <summary>Holds live durable events while a resume replays the log after <paramref name="seenThrough"/>, which the client already has.</summary>
-    public void Hold(long seenThrough)
+    /// <summary>
+    /// Starts a replay of the log after <paramref name="since"/>, which the client already has: live durable
+    /// events are held until <see cref="EndReplay"/>, and nothing this connection already sent goes out again.
+    /// </summary>
+    public void BeginReplay(long since)
     {
         lock (gate)
         {
             held ??= [];
-            lastSentSeq = Math.Max(lastSentSeq, seenThrough);
+            replaying = true;
+            lastSentSeq = Math.Max(lastSentSeq, since);
         }
     }
 
-    /// <summary>Sends a replayed event, waiting for room in the queue (the connection is held meanwhile).</summary>
+    /// <summary>Sends a replayed event once the queue has room below <see cref="ReplayShare"/>.</summary>
     public async Task ReplayAsync(long seq, byte[] frame)
     {
         lock (gate)
@@ -73,15 +81,32 @@ public sealed class SocketConnection(WebSocket socket, UserCaller caller, long s
             if (seq <= lastSentSeq) return;
             lastSentSeq = seq;
         }
+        while (outbound.Reader.Count >= ReplayShare) await Task.Delay(1, closing.Token);
         await outbound.Writer.WriteAsync(frame, closing.Token);
     }
 
-    /// <summary>Sends what was held (skipping what a replay already sent) and goes live.</summary>
-    public void Release()
+    public void EndReplay()
+    {
+        lock (gate) replaying = false;
+        Release();
+    }
+
+    /// <summary>Ends the hold a new connection starts with (first request made, or grace passed), unless a replay is running.</summary>
+    public void ReleaseInitialHold()
     {
         lock (gate)
         {
-            if (held is null) return;
+            if (replaying) return;
+        }
+        Release();
+    }
+
+    /// <summary>Sends what was held (skipping what a replay already sent) and goes live.</summary>
+    private void Release()
+    {
+        lock (gate)
+        {
+            if (held is null || replaying) return;
             foreach (var (seq, frame) in held)
             {
                 if (seq <= lastSentSeq) continue;

@@ -98,7 +98,7 @@ public static partial class SocketEndpoint
                 if (firstRequest)
                 {
                     firstRequest = false;
-                    connection.Release();
+                    connection.ReleaseInitialHold();
                 }
             }
         }
@@ -123,22 +123,31 @@ public static partial class SocketEndpoint
         }
     }
 
+    /// <summary>
+    /// Waits up to <see cref="AuthTimeout"/> for an <c>auth</c> frame. The wait is not a cancellation:
+    /// cancelling a receive would abort the socket before the refusal could be sent.
+    /// </summary>
     private static async Task<AuthenticatedSession?> AuthenticateByFrameAsync(WebSocket socket, CredentialStore credentials, CancellationToken aborted)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        timeout.CancelAfter(AuthTimeout);
         var buffer = new byte[MaxFrameBytes + 1];
+        var receiving = ReceiveFrameAsync(socket, buffer, aborted);
         try
         {
-            var (length, kind) = await ReceiveFrameAsync(socket, buffer, timeout.Token);
+            if (await Task.WhenAny(receiving, Task.Delay(AuthTimeout, aborted)) != receiving)
+            {
+                await RefuseAsync(socket, ErrorCodes.AuthenticationTimeout, "No auth frame arrived within 10 seconds.");
+                if (await Task.WhenAny(receiving, Task.Delay(SocketConnection.CloseGrace, aborted)) != receiving) socket.Abort();
+                return null;
+            }
+            var (length, kind) = await receiving;
             if (kind == WebSocketMessageType.Text && length <= MaxFrameBytes && ReadAuthToken(buffer.AsSpan(0, length)) is { } token
                 && await credentials.FindSessionAsync(token) is { } session)
                 return session;
             await RefuseAsync(socket, ErrorCodes.Unauthorized, "Authenticate first: {\"type\":\"auth\",\"payload\":{\"token\":\"...\"}} with a valid session token.");
         }
-        catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
+        catch (Exception error) when (error is WebSocketException or OperationCanceledException)
         {
-            await RefuseAsync(socket, ErrorCodes.AuthenticationTimeout, "No auth frame arrived within 10 seconds.");
+            socket.Abort();
         }
         return null;
     }
@@ -169,7 +178,7 @@ public static partial class SocketEndpoint
         try
         {
             await socket.SendAsync(Frames.Error(null, code, message), WebSocketMessageType.Text, true, timeout.Token);
-            await socket.CloseAsync(WebSocketCloseStatus.PolicyViolation, "Not authenticated.", timeout.Token);
+            await socket.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, "Not authenticated.", timeout.Token);
         }
         catch (Exception error) when (error is WebSocketException or OperationCanceledException)
         {
@@ -181,7 +190,7 @@ public static partial class SocketEndpoint
         try
         {
             await Task.Delay(FirstRequestGrace, connection.Closing);
-            connection.Release();
+            connection.ReleaseInitialHold();
         }
         catch (OperationCanceledException)
         {

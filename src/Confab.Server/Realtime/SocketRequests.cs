@@ -60,7 +60,9 @@ public sealed partial class SocketRequests(
             case "auth":
                 throw ApiException.BadRequest(ErrorCodes.AlreadyAuthenticated, "This socket is already authenticated.");
             case "resume":
-                await ResumeAsync(connection, Read<ResumeRequest>(payload).Since ?? throw ApiException.Invalid("since is required."));
+                var since = Read<ResumeRequest>(payload).Since ?? throw ApiException.Invalid("since is required.");
+                if (since < 0) throw ApiException.Invalid("since must not be negative.");
+                await ResumeAsync(connection, since);
                 return null;
             case "conversation.subscribe":
             {
@@ -127,7 +129,7 @@ public sealed partial class SocketRequests(
     /// <summary>Replays the user's durable events after <paramref name="since"/>, then <c>resumed</c>; live events wait meanwhile.</summary>
     public async Task ResumeAsync(SocketConnection connection, long since)
     {
-        connection.Hold(since);
+        connection.BeginReplay(since);
         try
         {
             while (true)
@@ -142,12 +144,11 @@ public sealed partial class SocketRequests(
         catch (ApiException error) when (error.Code == ErrorCodes.ResyncRequired)
         {
             var seq = await feed.LastPositionAsync(connection.Caller.TenantId);
-            connection.Hold(seq);
             connection.Send(Frames.Event("resync.required", new { message = error.Message, seq }));
         }
         finally
         {
-            connection.Release();
+            connection.EndReplay();
         }
     }
 

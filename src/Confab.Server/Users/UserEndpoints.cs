@@ -15,10 +15,10 @@ public static class UserEndpoints
             .WithSummary("Create (201) or replace (200) a user").Produces<User>(200).Produces<User>(201).Fails(409);
 
         server.MapGet("/users", (string? q, string? cursor, int? limit, TenantCaller caller, UserService users) =>
-                users.ListAsync(caller.TenantId, q, cursor, Paging.Limit(limit), asBackend: true))
+                users.ListAsync(caller.TenantId, q, cursor, Paging.Limit(limit), viewerId: null))
             .WithSummary("List users, optionally matching q in id, name or username").Fails();
 
-        server.MapGet("/users/{userId}", (string userId, TenantCaller caller, UserService users) => users.GetAsync(caller.TenantId, userId, privateView: true))
+        server.MapGet("/users/{userId}", (string userId, TenantCaller caller, UserService users) => users.GetAsync(caller.TenantId, userId, viewerId: null))
             .WithSummary("Read a user").Fails(404);
 
         server.MapDelete("/users/{userId}", async (string userId, string? messages, TenantCaller caller, UserService users) =>
@@ -28,15 +28,15 @@ public static class UserEndpoints
             })
             .WithSummary("Delete a user and revoke its sessions; messages=keep|anonymize|delete (default anonymize)").Fails(404);
 
-        client.MapGet("/me", (UserCaller caller, UserService users) => users.GetAsync(caller.TenantId, caller.UserId, privateView: true))
+        client.MapGet("/me", (UserCaller caller, UserService users) => users.GetAsync(caller.TenantId, caller.UserId, caller.UserId))
             .WithSummary("The current user").Fails();
 
         client.MapGet("/users", (string? q, string? cursor, int? limit, UserCaller caller, UserService users) =>
-                users.ListAsync(caller.TenantId, q, cursor, Paging.Limit(limit), asBackend: false))
+                users.ListAsync(caller.TenantId, q, cursor, Paging.Limit(limit), caller.UserId))
             .WithSummary("Search users of the tenant by id, name or username").Fails();
 
         client.MapGet("/users/{userId}", (string userId, UserCaller caller, UserService users) =>
-                users.GetAsync(caller.TenantId, userId, privateView: userId == caller.UserId))
+                users.GetAsync(caller.TenantId, userId, caller.UserId))
             .WithSummary("Read a user").Fails(404);
 
         client.MapPatch("/users/{userId}", (string userId, UpdateUserRequest body, UserCaller caller, UserService users) =>

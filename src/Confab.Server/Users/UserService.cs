@@ -53,21 +53,25 @@ public sealed partial class UserService(
         });
     }
 
-    public async Task<Page<User>> ListAsync(string tenantId, string? query, string? cursor, int limit, bool asBackend)
+    /// <summary>Users matching <paramref name="query"/>, as <paramref name="viewerId"/> sees them (null: the tenant backend).</summary>
+    public async Task<Page<User>> ListAsync(string tenantId, string? query, string? cursor, int limit, string? viewerId)
     {
         Check.Length(query, "q", 200);
-        var list = $"users:{(asBackend ? "server" : "client")}:{query}";
+        var list = $"users:{(viewerId is null ? "server" : "client")}:{query}";
         var afterId = cursor is null ? null : Cursor.Decode(list, cursor, 1)[0];
         var rows = await database.ReadAsync(db => users.SearchAsync(db, tenantId, query, afterId, limit + 1));
-        return Paging.From(rows, limit, r => presence.Apply(tenantId, asBackend ? r.ToPrivate() : r.ToPublic()), r => Cursor.Encode(list, r.Id));
+        return Paging.From(rows, limit, r => presence.Apply(tenantId, Shape(r, viewerId), viewerId), r => Cursor.Encode(list, r.Id));
     }
 
-    /// <summary>A live user; the private view (with e-mail) for the tenant backend and for the user itself.</summary>
-    public async Task<User> GetAsync(string tenantId, string userId, bool privateView)
+    /// <summary>A live user as <paramref name="viewerId"/> sees it (null: the tenant backend).</summary>
+    public async Task<User> GetAsync(string tenantId, string userId, string? viewerId)
     {
         var row = await database.ReadAsync(db => users.FindAsync(db, tenantId, userId)) ?? throw NotFound();
-        return presence.Apply(tenantId, privateView ? row.ToPrivate() : row.ToPublic());
+        return presence.Apply(tenantId, Shape(row, viewerId), viewerId);
     }
+
+    /// <summary>The private view (with e-mail) for the tenant backend and for the user itself; the public one for others.</summary>
+    private static User Shape(UserRow row, string? viewerId) => viewerId is null || viewerId == row.Id ? row.ToPrivate() : row.ToPublic();
 
     public async Task<User> UpdateAsync(UserCaller caller, string userId, UpdateUserRequest request)
     {
