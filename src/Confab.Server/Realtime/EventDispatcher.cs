@@ -1,3 +1,4 @@
+using Confab.Contracts;
 using Confab.Server.Events;
 using Confab.Server.Storage;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Confab.Contracts;
 using Confab.Server.Conversations;
 using Confab.Server.Events;
 using Confab.Server.Http;
@@ -59,7 +60,7 @@ public sealed partial class SocketRequests(
                 return new { };
             case "auth":
                 throw ApiException.BadRequest(ErrorCodes.AlreadyAuthenticated, "This socket is already authenticated.");
-            case "resume":
+            case FrameTypes.Resume:
                 await ResumeAsync(connection, Read<ResumeRequest>(payload).Since ?? throw ApiException.Invalid("since is required."));
                 return null;
             case "conversation.subscribe":
@@ -137,13 +138,13 @@ public sealed partial class SocketRequests(
                 if (batch.Count < ReplayBatch) break;
                 since = batch[^1].Position;
             }
-            connection.Send(Frames.Event("resumed", new { }));
+            connection.Send(Frames.Event(FrameTypes.Resumed, new { }));
         }
         catch (ApiException error) when (error.Code == ErrorCodes.ResyncRequired)
         {
             var seq = await feed.LastPositionAsync(connection.Caller.TenantId);
             connection.Hold(seq);
-            connection.Send(Frames.Event("resync.required", new { message = error.Message, seq }));
+            connection.Send(Frames.Event(EventTypes.ResyncRequired, new { message = error.Message, seq }));
         }
         finally
         {
