@@ -52,7 +52,7 @@ public sealed class ConfabServerClient
     public Task<TenantSettings> GetSettingsAsync(CancellationToken cancel = default) => http.GetAsync<TenantSettings>("server/v1/settings", cancel);
 
     /// <summary>Changes the settings that are set in <paramref name="changes"/>; takes effect at once.</summary>
-    public Task<TenantSettings> UpdateSettingsAsync(SettingsUpdate changes, CancellationToken cancel = default) =>
+    public Task<TenantSettings> UpdateSettingsAsync(SettingsPatch changes, CancellationToken cancel = default) =>
         http.SendAsync<TenantSettings>(HttpMethod.Patch, "server/v1/settings", ConfabHttp.Json(changes), cancel);
 
     /// <summary>

@@ -10,7 +10,7 @@ internal static class ConfabJson
 {
     public static JsonSerializerOptions Options { get; } = new(ConfabJsonContext.Default.Options)
     {
-        TypeInfoResolver = ConfabJsonContext.Default.WithAddedModifier(PatchBody.WriteOnlySetProperties),
+        TypeInfoResolver = ConfabJsonContext.Default.WithAddedModifier(PatchRequest.WriteOnlySetProperties),
     };
 
     public static JsonTypeInfo<T> Info<T>() => (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T));
@@ -25,17 +25,17 @@ internal static class ConfabJson
     Converters = [typeof(UtcTimestampConverter)])]
 [JsonSerializable(typeof(User))]
 [JsonSerializable(typeof(Page<User>))]
-[JsonSerializable(typeof(UserUpdate))]
+[JsonSerializable(typeof(UpdateUserRequest))]
 [JsonSerializable(typeof(UpsertUserRequest))]
 [JsonSerializable(typeof(IssuedSession))]
 [JsonSerializable(typeof(Conversation))]
 [JsonSerializable(typeof(Page<Conversation>))]
 [JsonSerializable(typeof(CreateConversationRequest))]
-[JsonSerializable(typeof(ConversationUpdate))]
+[JsonSerializable(typeof(UpdateConversationRequest))]
 [JsonSerializable(typeof(Member))]
 [JsonSerializable(typeof(Page<Member>))]
 [JsonSerializable(typeof(IReadOnlyList<Member>))]
-[JsonSerializable(typeof(MemberUpdate))]
+[JsonSerializable(typeof(UpdateMemberRequest))]
 [JsonSerializable(typeof(Message))]
 [JsonSerializable(typeof(Page<Message>))]
 [JsonSerializable(typeof(SendMessageRequest))]
@@ -55,7 +55,7 @@ internal static class ConfabJson
 [JsonSerializable(typeof(CreatedTenant))]
 [JsonSerializable(typeof(CreatedApiKey))]
 [JsonSerializable(typeof(TenantSettings))]
-[JsonSerializable(typeof(SettingsUpdate))]
+[JsonSerializable(typeof(SettingsPatch))]
 [JsonSerializable(typeof(AddMembersBody))]
 [JsonSerializable(typeof(EditMessageBody))]
 [JsonSerializable(typeof(ForwardMessageBody))]

@@ -13,33 +13,33 @@ public sealed record ConfabEvent(string Type, JsonElement Payload, long? Seq)
     public bool IsDurable => Seq is not null;
 
     /// <summary>message.created, message.updated.</summary>
-    public Message AsMessage() => As(ConfabJson.Info<Message>(), ConfabEventTypes.MessageCreated, ConfabEventTypes.MessageUpdated);
+    public Message AsMessage() => As(ConfabJson.Info<Message>(), EventTypes.MessageCreated, EventTypes.MessageUpdated);
 
     /// <summary>message.deleted.</summary>
-    public MessageDeletedEvent AsMessageDeleted() => As(ConfabJson.Info<MessageDeletedEvent>(), ConfabEventTypes.MessageDeleted);
+    public MessageDeletedEvent AsMessageDeleted() => As(ConfabJson.Info<MessageDeletedEvent>(), EventTypes.MessageDeleted);
 
     /// <summary>conversation.created, conversation.updated.</summary>
     public Conversation AsConversation() =>
-        As(ConfabJson.Info<Conversation>(), ConfabEventTypes.ConversationCreated, ConfabEventTypes.ConversationUpdated);
+        As(ConfabJson.Info<Conversation>(), EventTypes.ConversationCreated, EventTypes.ConversationUpdated);
 
     /// <summary>conversation.deleted.</summary>
-    public ConversationDeletedEvent AsConversationDeleted() => As(ConfabJson.Info<ConversationDeletedEvent>(), ConfabEventTypes.ConversationDeleted);
+    public ConversationDeletedEvent AsConversationDeleted() => As(ConfabJson.Info<ConversationDeletedEvent>(), EventTypes.ConversationDeleted);
 
     /// <summary>conversation.member.added, conversation.member.updated, conversation.member.removed.</summary>
     public MemberEvent AsMemberEvent() => As(ConfabJson.Info<MemberEvent>(),
-        ConfabEventTypes.MemberAdded, ConfabEventTypes.MemberUpdated, ConfabEventTypes.MemberRemoved);
+        EventTypes.MemberAdded, EventTypes.MemberUpdated, EventTypes.MemberRemoved);
 
     /// <summary>message.receipt.</summary>
-    public ReceiptEvent AsReceipt() => As(ConfabJson.Info<ReceiptEvent>(), ConfabEventTypes.MessageReceipt);
+    public ReceiptEvent AsReceipt() => As(ConfabJson.Info<ReceiptEvent>(), EventTypes.MessageReceipt);
 
     /// <summary>unread.updated.</summary>
-    public UnreadUpdatedEvent AsUnreadUpdated() => As(ConfabJson.Info<UnreadUpdatedEvent>(), ConfabEventTypes.UnreadUpdated);
+    public UnreadUpdatedEvent AsUnreadUpdated() => As(ConfabJson.Info<UnreadUpdatedEvent>(), EventTypes.UnreadUpdated);
 
     /// <summary>typing (ephemeral).</summary>
-    public TypingEvent AsTyping() => As(ConfabJson.Info<TypingEvent>(), ConfabEventTypes.Typing);
+    public TypingEvent AsTyping() => As(ConfabJson.Info<TypingEvent>(), EventTypes.Typing);
 
     /// <summary>presence (ephemeral).</summary>
-    public PresenceEvent AsPresence() => As(ConfabJson.Info<PresenceEvent>(), ConfabEventTypes.Presence);
+    public PresenceEvent AsPresence() => As(ConfabJson.Info<PresenceEvent>(), EventTypes.Presence);
 
     private T As<T>(JsonTypeInfo<T> shape, params ReadOnlySpan<string> types)
     {

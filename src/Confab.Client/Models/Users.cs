@@ -2,24 +2,8 @@ using System.Text.Json;
 
 namespace Confab.Client;
 
-/// <summary>A user of the tenant. <c>Email</c>, <c>CreatedAt</c> and <c>UpdatedAt</c> are shown to the tenant backend and to the user itself.</summary>
-public sealed record User(
-    string Id,
-    string Name,
-    string? Username,
-    string? AvatarUrl,
-    string? StatusText,
-    string? Presence,
-    DateTimeOffset? LastSeenAt,
-    string Role,
-    JsonElement? Metadata,
-    string? Email,
-    DateTimeOffset? CreatedAt,
-    DateTimeOffset? UpdatedAt,
-    DateTimeOffset? DeletedAt);
-
 /// <summary>Changes to one's own profile (<c>PATCH /v1/users/{id}</c>); only the properties set are sent.</summary>
-public sealed class UserUpdate : PatchBody
+public sealed class UpdateUserRequest : PatchRequest
 {
     public string? Name { get; init { field = value; Mark(); } }
     public string? Username { get; init { field = value; Mark(); } }
@@ -41,6 +25,3 @@ public sealed record UpsertUserRequest
 
 /// <summary>What <c>PUT /server/v1/users/{id}</c> did: the user, and whether it was created (201) rather than replaced (200).</summary>
 public sealed record UpsertedUser(User User, bool Created);
-
-/// <summary>A session token issued for a user; the token is shown only here.</summary>
-public sealed record IssuedSession(string Token, DateTimeOffset ExpiresAt, User User);

@@ -69,22 +69,22 @@ public sealed partial class ConfabSocket
             {
                 switch (frame.Type)
                 {
-                    case Frame.Ready:
+                    case FrameTypes.Ready:
                         readySeq = frame.ReadySeq();
                         var resume = new JsonObject { ["since"] = cursor.ResumeFrom(readySeq) };
-                        await connection.SendAsync(Frame.Request(Frame.Resume, null, resume), stopping.Token).ConfigureAwait(false);
+                        await connection.SendAsync(Frame.Request(FrameTypes.Resume, null, resume), stopping.Token).ConfigureAwait(false);
                         break;
-                    case Frame.Resumed:
+                    case FrameTypes.Resumed:
                         caughtUp = true;
                         await CaughtUpAsync(connection).ConfigureAwait(false);
                         break;
-                    case ConfabEventTypes.ResyncRequired:
+                    case EventTypes.ResyncRequired:
                         cursor.Resynced(readySeq);
                         events.Writer.TryWrite(frame.ToEvent());
                         caughtUp = true;
                         await CaughtUpAsync(connection).ConfigureAwait(false);
                         break;
-                    case Frame.Ack or Frame.Error when frame.RequestId is not null:
+                    case FrameTypes.Ack or FrameTypes.Error when frame.RequestId is not null:
                         pending.Answer(frame);
                         break;
                     default:

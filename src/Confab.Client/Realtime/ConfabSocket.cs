@@ -8,7 +8,7 @@ namespace Confab.Client;
 /// the app sees every durable event exactly once, in increasing seq order, across any number of reconnects.
 /// Read events with <see cref="ReadEventsAsync"/>; fetch state over REST after <see cref="ConnectAsync"/> returns,
 /// and apply the events from there. When the server can no longer replay what was missed, a
-/// <see cref="ConfabEventTypes.ResyncRequired"/> event says to refetch.
+/// <see cref="EventTypes.ResyncRequired"/> event says to refetch.
 /// </summary>
 public sealed partial class ConfabSocket : IAsyncDisposable
 {
@@ -87,7 +87,7 @@ public sealed partial class ConfabSocket : IAsyncDisposable
     /// <summary>
     /// The events, in the order they arrived: durable ones (with <see cref="ConfabEvent.Seq"/>) once each in
     /// increasing seq, ephemeral ones (typing, presence, any other frame without a seq), and
-    /// <see cref="ConfabEventTypes.ResyncRequired"/>.
+    /// <see cref="EventTypes.ResyncRequired"/>.
     /// One reader at a time; events wait in memory until read. Ends when the socket is disposed, and throws the
     /// <see cref="ConfabApiException"/> (401) when the server refuses the token on a reconnect.
     /// </summary>

@@ -6,12 +6,6 @@ namespace Confab.Client;
 /// <summary>One socket envelope: <c>{ type, requestId?, payload, seq? }</c>.</summary>
 internal sealed record Frame(string Type, string? RequestId, JsonElement Payload, long? Seq)
 {
-    public const string Ready = "ready";
-    public const string Resume = "resume";
-    public const string Resumed = "resumed";
-    public const string Ack = "ack";
-    public const string Error = "error";
-
     public static Frame Parse(ReadOnlyMemory<byte> utf8)
     {
         using var document = JsonDocument.Parse(utf8);
@@ -25,20 +19,8 @@ internal sealed record Frame(string Type, string? RequestId, JsonElement Payload
     }
 
     /// <summary>A client request; without a requestId the server answers only if it fails.</summary>
-    public static byte[] Request(string type, string? requestId, JsonObject? payload)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("type", type);
-            if (requestId is not null) writer.WriteString("requestId", requestId);
-            writer.WritePropertyName("payload");
-            (payload ?? []).WriteTo(writer);
-            writer.WriteEndObject();
-        }
-        return buffer.ToArray();
-    }
+    public static byte[] Request(string type, string? requestId, JsonObject? payload) =>
+        FrameEnvelope.Write(type, requestId, writer => (payload ?? []).WriteTo(writer));
 
     public ConfabEvent ToEvent() => new(Type, Payload, Seq);
 

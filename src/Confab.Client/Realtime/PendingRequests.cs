@@ -23,7 +23,7 @@ internal sealed class PendingRequests
     public void Answer(Frame reply)
     {
         if (reply.RequestId is null || !waiting.TryRemove(reply.RequestId, out var answer)) return;
-        if (reply.Type == Frame.Ack) answer.TrySetResult(reply.Payload);
+        if (reply.Type == FrameTypes.Ack) answer.TrySetResult(reply.Payload);
         else answer.TrySetException(reply.ToException());
     }
 

@@ -30,7 +30,7 @@ public sealed class ConversationsClient
     public Task<Conversation> GetAsync(string conversationId, CancellationToken cancel = default) =>
         http.GetAsync<Conversation>(Path(conversationId), cancel);
 
-    public Task<Conversation> UpdateAsync(string conversationId, ConversationUpdate changes, CancellationToken cancel = default) =>
+    public Task<Conversation> UpdateAsync(string conversationId, UpdateConversationRequest changes, CancellationToken cancel = default) =>
         http.SendAsync<Conversation>(HttpMethod.Patch, Path(conversationId), ConfabHttp.Json(changes), cancel);
 
     /// <summary>The owner of a group or channel deletes it for everyone; anyone else archives it for themselves.</summary>

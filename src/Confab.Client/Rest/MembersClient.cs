@@ -15,7 +15,7 @@ public sealed class MembersClient
     public Task<IReadOnlyList<Member>> AddAsync(string conversationId, IEnumerable<string> userIds, CancellationToken cancel = default) =>
         http.SendAsync<IReadOnlyList<Member>>(HttpMethod.Post, Path(conversationId), ConfabHttp.Json(new AddMembersBody([.. userIds])), cancel);
 
-    public Task<Member> UpdateAsync(string conversationId, string userId, MemberUpdate changes, CancellationToken cancel = default) =>
+    public Task<Member> UpdateAsync(string conversationId, string userId, UpdateMemberRequest changes, CancellationToken cancel = default) =>
         http.SendAsync<Member>(HttpMethod.Patch, $"{Path(conversationId)}/{ConfabHttp.Segment(userId)}", ConfabHttp.Json(changes), cancel);
 
     /// <summary>Removes a member; with one's own ID, leaves the conversation.</summary>

@@ -18,6 +18,6 @@ public sealed class UsersClient
         http.GetAsync<User>($"v1/users/{ConfabHttp.Segment(userId)}", cancel);
 
     /// <summary>Changes one's own profile (tenant admins: anyone's).</summary>
-    public Task<User> UpdateAsync(string userId, UserUpdate changes, CancellationToken cancel = default) =>
+    public Task<User> UpdateAsync(string userId, UpdateUserRequest changes, CancellationToken cancel = default) =>
         http.SendAsync<User>(HttpMethod.Patch, $"v1/users/{ConfabHttp.Segment(userId)}", ConfabHttp.Json(changes), cancel);
 }

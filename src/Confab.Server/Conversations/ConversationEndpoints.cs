@@ -1,3 +1,4 @@
+using Confab.Contracts;
 using Confab.Server.Http;
 using Confab.Server.Identity;
 

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using System.Globalization;
+using Confab.Contracts;
 using Confab.Server.Events;
 using Confab.Server.Hosting;
 using Confab.Server.Http;

@@ -1,3 +1,4 @@
+using Confab.Contracts;
 using Confab.Server.Hosting;
 using Confab.Server.Messages;
 using Confab.Server.Realtime;

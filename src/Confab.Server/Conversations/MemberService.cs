@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Confab.Contracts;
 using Confab.Server.Events;
 using Confab.Server.Hosting;
 using Confab.Server.Http;

@@ -1,6 +1,6 @@
+using Confab.Contracts;
 using Confab.Server.Http;
 using Confab.Server.Identity;
-using Confab.Server.Users;
 
 namespace Confab.Server.Demo;
 

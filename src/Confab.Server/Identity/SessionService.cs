@@ -1,3 +1,4 @@
+using Confab.Contracts;
 using Confab.Server.Hosting;
 using Confab.Server.Http;
 using Confab.Server.Storage;
@@ -6,8 +7,6 @@ using Confab.Server.Users;
 namespace Confab.Server.Identity;
 
 public sealed record SessionRequest(string? UserId, long? TtlSeconds);
-
-public sealed record IssuedSession(string Token, DateTimeOffset ExpiresAt, User User);
 
 /// <summary>Session tokens that a tenant backend issues for its users.</summary>
 public sealed class SessionService(Database database, SessionStore sessions, UserStore users, SessionRevocations revocations, TimeProvider clock)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Confab.Contracts;
 using Confab.Server.Conversations;
 using Confab.Server.Events;
 using Confab.Server.Hosting;

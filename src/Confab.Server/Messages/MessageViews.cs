@@ -1,4 +1,4 @@
-using Confab.Server.Attachments;
+using Confab.Contracts;
 using Confab.Server.Hosting;
 using Confab.Server.Receipts;
 using Confab.Server.Storage;

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Confab.Contracts;
 using Confab.Server.Http;
 
 namespace Confab.Server.Realtime;
@@ -13,22 +14,10 @@ public static class Frames
 
     public static byte[] Event(string type, object payload) => Write(type, null, payload);
 
-    public static byte[] Ack(string requestId, object? payload) => Write("ack", requestId, payload ?? new { });
+    public static byte[] Ack(string requestId, object? payload) => Write(FrameTypes.Ack, requestId, payload ?? new { });
 
-    public static byte[] Error(string? requestId, string code, string message) => Write("error", requestId, new { message, code });
+    public static byte[] Error(string? requestId, string code, string message) => Write(FrameTypes.Error, requestId, new { message, code });
 
-    private static byte[] Write(string type, string? requestId, object payload)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("type", type);
-            if (requestId is not null) writer.WriteString("requestId", requestId);
-            writer.WritePropertyName("payload");
-            JsonSerializer.Serialize(writer, payload, payload.GetType(), JsonDefaults.Options);
-            writer.WriteEndObject();
-        }
-        return buffer.ToArray();
-    }
+    private static byte[] Write(string type, string? requestId, object payload) =>
+        FrameEnvelope.Write(type, requestId, writer => JsonSerializer.Serialize(writer, payload, payload.GetType(), JsonDefaults.Options));
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Confab.Contracts;
 using Confab.Server.Conversations;
 using Confab.Server.Hosting;
 using Confab.Server.Http;
@@ -59,7 +60,7 @@ public sealed class PresenceService(Database database, MemberStore members, User
     private async Task AnnounceAsync(string tenantId, string userId, string status, DateTimeOffset? lastSeenAt)
     {
         var peers = await database.ReadAsync(db => members.PeersAsync(db, tenantId, userId));
-        var frame = Frames.Event("presence", new { userId, status, lastSeenAt });
+        var frame = Frames.Event(EventTypes.Presence, new { userId, status, lastSeenAt });
         foreach (var connection in connections.OfUsers(tenantId, peers.Append(userId).Distinct(StringComparer.Ordinal)))
             connection.Send(frame);
     }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Text.Json;
+using Confab.Contracts;
 using Confab.Server.Events;
 using Confab.Server.Http;
 using Confab.Server.Identity;
@@ -53,7 +54,7 @@ public static partial class SocketEndpoint
         var caller = connection.Caller;
         // Ready goes first, before the connection can receive anything; what commits after its seq is read
         // and before the connection is registered comes back through the client's resume from that seq.
-        connection.Send(Frames.Event("ready", new { userId = caller.UserId, seq = await feed.LastPositionAsync(caller.TenantId) }));
+        connection.Send(Frames.Event(FrameTypes.Ready, new { userId = caller.UserId, seq = await feed.LastPositionAsync(caller.TenantId) }));
         var first = connections.Add(connection);
         var writer = connection.WriteLoopAsync();
         try

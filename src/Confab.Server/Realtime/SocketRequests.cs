@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Confab.Contracts;
 using Confab.Server.Conversations;
 using Confab.Server.Events;
 using Confab.Server.Http;
@@ -59,7 +60,7 @@ public sealed partial class SocketRequests(
                 return new { };
             case "auth":
                 throw ApiException.BadRequest(ErrorCodes.AlreadyAuthenticated, "This socket is already authenticated.");
-            case "resume":
+            case FrameTypes.Resume:
                 var since = Read<ResumeRequest>(payload).Since ?? throw ApiException.Invalid("since is required.");
                 if (since < 0) throw ApiException.Invalid("since must not be negative.");
                 await ResumeAsync(connection, since);
@@ -139,12 +140,12 @@ public sealed partial class SocketRequests(
                 if (batch.Count < ReplayBatch) break;
                 since = batch[^1].Position;
             }
-            connection.Send(Frames.Event("resumed", new { }));
+            connection.Send(Frames.Event(FrameTypes.Resumed, new { }));
         }
         catch (ApiException error) when (error.Code == ErrorCodes.ResyncRequired)
         {
             var seq = await feed.LastPositionAsync(connection.Caller.TenantId);
-            connection.Send(Frames.Event("resync.required", new { message = error.Message, seq }));
+            connection.Send(Frames.Event(EventTypes.ResyncRequired, new { message = error.Message, seq }));
         }
         finally
         {

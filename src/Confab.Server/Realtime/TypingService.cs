@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Confab.Contracts;
 using Confab.Server.Conversations;
 using Confab.Server.Hosting;
 using Confab.Server.Identity;
@@ -57,7 +58,7 @@ public sealed class TypingService(
     {
         var (audience, user) = await database.ReadAsync(async db =>
             (await members.UserIdsAsync(db, key.Tenant, key.Conversation), await users.FindAnyAsync(db, key.Tenant, key.User)));
-        var frame = Frames.Event("typing", new
+        var frame = Frames.Event(EventTypes.Typing, new
         {
             conversationId = key.Conversation, userId = key.User, user = user?.ToPublic(), isTyping, expiresAt = Time.FromMillis(expiresAt),
         });

@@ -1,3 +1,4 @@
+using Confab.Contracts;
 using Confab.Server.Conversations;
 using Confab.Server.Events;
 using Confab.Server.Hosting;
@@ -9,16 +10,6 @@ using Confab.Server.Storage;
 namespace Confab.Server.Receipts;
 
 public sealed record ReceiptRequest(IReadOnlyList<string?>? MessageIds, string? UpToMessageId);
-
-public sealed record ReceiptResult(string ConversationId, string UserId, string Status, string? UpToMessageId, long UnreadCount);
-
-public sealed record ReadState(string? LastReadMessageId, DateTimeOffset? LastReadAt, IReadOnlyList<MemberReadStateView> Members);
-
-public sealed record MemberReadStateView(string UserId, string? LastReadMessageId, DateTimeOffset? LastReadAt, string? LastDeliveredMessageId);
-
-public sealed record UnreadSummary(long TotalUnread, IReadOnlyList<ConversationUnread> ByConversation);
-
-public sealed record ConversationUnread(string ConversationId, long UnreadCount);
 
 /// <summary>
 /// Delivered and read marks. Pointers only move forward: marking message N marks everything up to N.

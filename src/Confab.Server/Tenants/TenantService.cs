@@ -1,15 +1,10 @@
+using Confab.Contracts;
 using Confab.Server.Hosting;
 using Confab.Server.Http;
 using Confab.Server.Identity;
 using Confab.Server.Storage;
 
 namespace Confab.Server.Tenants;
-
-public sealed record Tenant(string Id, string Name, DateTimeOffset CreatedAt);
-
-public sealed record CreatedTenant(string Id, string Name, DateTimeOffset CreatedAt, string ApiKey);
-
-public sealed record CreatedApiKey(string Id, string ApiKey);
 
 /// <summary>Tenants, their API keys and their settings: what the platform operator and a tenant's backend manage.</summary>
 public sealed class TenantService(Database database, TenantStore store, SessionRevocations revocations, TimeProvider clock)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Confab.Contracts;
 using Confab.Server.Http;
 using Confab.Server.Storage;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
+using Confab.Contracts;
 using Confab.Server.Conversations;
-using Confab.Server.Http;
 
 namespace Confab.Server.Users;
 

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Confab.Contracts;
 using Confab.Server.Conversations;
 using Confab.Server.Hosting;
 using Confab.Server.Http;

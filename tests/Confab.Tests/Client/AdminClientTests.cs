@@ -1,4 +1,5 @@
 using Confab.Client;
+using Confab.Contracts;
 using Confab.Tests.Infrastructure;
 
 namespace Confab.Tests.Client;

@@ -1,4 +1,5 @@
 using Confab.Client;
+using Confab.Contracts;
 using Confab.Tests.Infrastructure;
 
 namespace Confab.Tests.Client;
@@ -37,7 +38,7 @@ public sealed class ConversationsClientTests(ConfabServer server) : IClassFixtur
         foreach (var title in new[] { "Alpha", "Beta", "Gamma" })
             ids.Add((await ava.Conversations.CreateAsync(new CreateConversationRequest { Type = "group", Title = title, ParticipantIds = ["ben"] })).Conversation.Id);
         await ava.Conversations.CreateAsync(new CreateConversationRequest { Type = "direct", ParticipantIds = ["ben"] });
-        await ava.Conversations.UpdateAsync(ids[1], new ConversationUpdate { Pinned = true });
+        await ava.Conversations.UpdateAsync(ids[1], new UpdateConversationRequest { Pinned = true });
 
         Assert.Equal(3, (await ava.Conversations.ListAsync(new ConversationListQuery { Type = "group" })).Items.Count);
         Assert.Equal([ids[1]], (await ava.Conversations.ListAsync(new ConversationListQuery { Pinned = true })).Items.Select(c => c.Id));
@@ -71,14 +72,14 @@ public sealed class ConversationsClientTests(ConfabServer server) : IClassFixtur
         })).Conversation.Id;
 
         var mutedUntil = new DateTimeOffset(2099, 1, 2, 3, 4, 5, 678, TimeSpan.Zero);
-        var updated = await ava.Conversations.UpdateAsync(id, new ConversationUpdate { Title = "Core team", Description = null, Muted = true, MutedUntil = mutedUntil });
+        var updated = await ava.Conversations.UpdateAsync(id, new UpdateConversationRequest { Title = "Core team", Description = null, Muted = true, MutedUntil = mutedUntil });
         Assert.Equal(("Core team", null, true, mutedUntil), (updated.Title, updated.Description, updated.Muted, updated.MutedUntil));
 
         var withAvatar = await ava.Conversations.SetAvatarAsync(id, "https://example.com/team.png");
         Assert.Equal("https://example.com/team.png", withAvatar.AvatarUrl);
         Assert.Null((await ava.Conversations.SetAvatarAsync(id, null)).AvatarUrl);
 
-        var refused = await Assert.ThrowsAsync<ConfabApiException>(() => ben.Conversations.UpdateAsync(id, new ConversationUpdate { Title = "Mine" }));
+        var refused = await Assert.ThrowsAsync<ConfabApiException>(() => ben.Conversations.UpdateAsync(id, new UpdateConversationRequest { Title = "Mine" }));
         Assert.Equal((403, "MISSING_PERMISSION"), (refused.Status, refused.Code));
     }
 

@@ -1,4 +1,5 @@
 using Confab.Client;
+using Confab.Contracts;
 using Confab.Tests.Infrastructure;
 
 namespace Confab.Tests.Client;
@@ -17,7 +18,7 @@ public sealed class EventsClientTests(ConfabServer server) : IClassFixture<Confa
         var group = await SdkTenant.GroupAsync(ben, "ava");
         await ben.Messages.SendAsync(group, new SendMessageRequest { Text = "hello" });
         var waiting = await ava.Events.PollAsync(now.Since);
-        Assert.Equal([ConfabEventTypes.ConversationCreated, ConfabEventTypes.MessageCreated], waiting.Items.Select(e => e.Type));
+        Assert.Equal([EventTypes.ConversationCreated, EventTypes.MessageCreated], waiting.Items.Select(e => e.Type));
         Assert.Equal(group, waiting.Items[0].AsConversation().Id);
         Assert.Equal("hello", waiting.Items[1].AsMessage().Text);
         Assert.Equal(waiting.Items[1].Seq, waiting.Since);

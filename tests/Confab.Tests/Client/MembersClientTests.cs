@@ -1,4 +1,5 @@
 using Confab.Client;
+using Confab.Contracts;
 using Confab.Tests.Infrastructure;
 
 namespace Confab.Tests.Client;
@@ -22,12 +23,12 @@ public sealed class MembersClientTests(ConfabServer server) : IClassFixture<Conf
         var rest = await ava.Members.ListAsync(id, cursor: first.NextCursor);
         Assert.Equal(["ava", "ben", "cat", "dan"], first.Items.Concat(rest.Items).Select(m => m.User.Id).Order());
 
-        var moderator = await ava.Members.UpdateAsync(id, "ben", new MemberUpdate { Role = "moderator", Title = "Keeper" });
+        var moderator = await ava.Members.UpdateAsync(id, "ben", new UpdateMemberRequest { Role = "moderator", Title = "Keeper" });
         Assert.Equal(("moderator", "Keeper"), (moderator.Role, moderator.Title));
         Assert.Contains("manage_members", moderator.Permissions);
-        var restricted = await ava.Members.UpdateAsync(id, "cat", new MemberUpdate { Permissions = ["send_messages"] });
+        var restricted = await ava.Members.UpdateAsync(id, "cat", new UpdateMemberRequest { Permissions = ["send_messages"] });
         Assert.Equal(["send_messages"], restricted.Permissions);
-        var restored = await ava.Members.UpdateAsync(id, "cat", new MemberUpdate { Permissions = null });
+        var restored = await ava.Members.UpdateAsync(id, "cat", new UpdateMemberRequest { Permissions = null });
         Assert.Equal(["send_media", "send_messages"], restored.Permissions.Order());
 
         await ben.Members.RemoveAsync(id, "dan");

@@ -1,4 +1,5 @@
 using Confab.Client;
+using Confab.Contracts;
 using Confab.Tests.Infrastructure;
 
 namespace Confab.Tests.Client;
@@ -59,16 +60,16 @@ public sealed class ServerClientTests(ConfabServer server) : IClassFixture<Confa
         var before = await tenant.Backend.GetSettingsAsync();
         Assert.Equal((0, 1800, 4000), (before.EditWindowSeconds, before.DeleteWindowSeconds, before.MaxMessageLength));
 
-        var after = await tenant.Backend.UpdateSettingsAsync(new SettingsUpdate
+        var after = await tenant.Backend.UpdateSettingsAsync(new SettingsPatch
         {
             EditWindowSeconds = 60,
-            RateLimits = new RateLimitsUpdate { MessagesPerMinutePerUser = 10 },
+            RateLimits = new RateLimitPatch { MessagesPerMinutePerUser = 10 },
         });
         Assert.Equal((60, 1800, 10, 600), (after.EditWindowSeconds, after.DeleteWindowSeconds,
             after.RateLimits.MessagesPerMinutePerUser, after.RateLimits.RequestsPerMinutePerUser));
 
         var refused = await Assert.ThrowsAsync<ConfabApiException>(() =>
-            tenant.Backend.UpdateSettingsAsync(new SettingsUpdate { EventRetentionDays = 0 }));
+            tenant.Backend.UpdateSettingsAsync(new SettingsPatch { EventRetentionDays = 0 }));
         Assert.Equal((400, "VALIDATION_FAILED"), (refused.Status, refused.Code));
     }
 

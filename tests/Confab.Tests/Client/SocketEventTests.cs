@@ -1,4 +1,5 @@
 using Confab.Client;
+using Confab.Contracts;
 using Confab.Tests.Infrastructure;
 
 namespace Confab.Tests.Client;
@@ -23,30 +24,30 @@ public sealed class SocketEventTests(ConfabServer server) : IClassFixture<Confab
         }
 
         var group = await SdkTenant.GroupAsync(ben, "ava");
-        Assert.Equal(group, (await Next(ConfabEventTypes.ConversationCreated)).AsConversation().Id);
+        Assert.Equal(group, (await Next(EventTypes.ConversationCreated)).AsConversation().Id);
 
         var sent = (await ben.Messages.SendAsync(group, new SendMessageRequest { Text = "hello" })).Message;
-        Assert.Equal(("hello", "ben"), ((await Next(ConfabEventTypes.MessageCreated)).AsMessage() is var created ? (created.Text, created.Sender?.Id) : default));
+        Assert.Equal(("hello", "ben"), ((await Next(EventTypes.MessageCreated)).AsMessage() is var created ? (created.Text, created.Sender?.Id) : default));
 
         await ben.Messages.EditAsync(group, sent.Id, "hello!");
-        Assert.Equal("hello!", (await Next(ConfabEventTypes.MessageUpdated)).AsMessage().Text);
+        Assert.Equal("hello!", (await Next(EventTypes.MessageUpdated)).AsMessage().Text);
 
-        await ben.Members.UpdateAsync(group, "ava", new MemberUpdate { Role = "admin" });
-        var promoted = (await Next(ConfabEventTypes.MemberUpdated)).AsMemberEvent();
+        await ben.Members.UpdateAsync(group, "ava", new UpdateMemberRequest { Role = "admin" });
+        var promoted = (await Next(EventTypes.MemberUpdated)).AsMemberEvent();
         Assert.Equal((group, "ava", "admin"), (promoted.ConversationId, promoted.Member?.User.Id, promoted.Member?.Role));
 
         await avaRest.Receipts.MarkReadAsync(group);
-        var receipt = (await Next(ConfabEventTypes.MessageReceipt)).AsReceipt();
+        var receipt = (await Next(EventTypes.MessageReceipt)).AsReceipt();
         Assert.Equal(("ava", "read"), (receipt.UserId, receipt.Status));
         Assert.Equal([sent.Id], receipt.MessageIds);
-        var unread = (await Next(ConfabEventTypes.UnreadUpdated)).AsUnreadUpdated();
+        var unread = (await Next(EventTypes.UnreadUpdated)).AsUnreadUpdated();
         Assert.Equal((group, 0L, 0L), (unread.ConversationId, unread.UnreadCount, unread.TotalUnread));
 
         await ben.Messages.DeleteAsync(group, sent.Id);
-        Assert.Equal(sent.Id, (await Next(ConfabEventTypes.MessageDeleted)).AsMessageDeleted().MessageId);
+        Assert.Equal(sent.Id, (await Next(EventTypes.MessageDeleted)).AsMessageDeleted().MessageId);
 
         await ben.Members.RemoveAsync(group, "ava");
-        Assert.Equal("ava", (await Next(ConfabEventTypes.MemberRemoved)).AsMemberEvent().UserId);
+        Assert.Equal("ava", (await Next(EventTypes.MemberRemoved)).AsMemberEvent().UserId);
         Assert.Equal(last, ava.LastSeq);
     }
 
@@ -60,20 +61,20 @@ public sealed class SocketEventTests(ConfabServer server) : IClassFixture<Confab
         await using var ava = await tenant.ConnectAsync(avaToken);
         await using var ben = await tenant.ConnectAsync(benToken);
 
-        var online = await ava.NextAsync(e => e.Type == ConfabEventTypes.Presence && e.AsPresence().UserId == "ben");
+        var online = await ava.NextAsync(e => e.Type == EventTypes.Presence && e.AsPresence().UserId == "ben");
         Assert.Equal(("online", false, null), (online.AsPresence().Status, online.IsDurable, online.Seq));
 
         await ben.SetTypingAsync(group);
-        var typing = await ava.NextAsync(ConfabEventTypes.Typing);
+        var typing = await ava.NextAsync(EventTypes.Typing);
         var started = typing.AsTyping();
         Assert.Equal((group, "ben", true, false), (started.ConversationId, started.UserId, started.IsTyping, typing.IsDurable));
         Assert.NotNull(started.ExpiresAt);
         Assert.Throws<InvalidOperationException>(() => typing.AsMessage());
 
         await ben.SetTypingAsync(group, isTyping: false);
-        Assert.False((await ava.NextAsync(ConfabEventTypes.Typing)).AsTyping().IsTyping);
+        Assert.False((await ava.NextAsync(EventTypes.Typing)).AsTyping().IsTyping);
 
         await ben.SetPresenceAsync("away");
-        Assert.Equal("away", (await ava.NextAsync(e => e.Type == ConfabEventTypes.Presence && e.AsPresence().UserId == "ben")).AsPresence().Status);
+        Assert.Equal("away", (await ava.NextAsync(e => e.Type == EventTypes.Presence && e.AsPresence().UserId == "ben")).AsPresence().Status);
     }
 }

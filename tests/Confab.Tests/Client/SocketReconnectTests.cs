@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Text.Json.Nodes;
 using Confab.Client;
+using Confab.Contracts;
 using Confab.Tests.Infrastructure;
 
 namespace Confab.Tests.Client;
@@ -27,7 +28,7 @@ public sealed class SocketReconnectTests(ConfabServer server) : IClassFixture<Co
         var sockets = new ControlledWebSockets();
         await using var ava = await tenant.SocketAsync("ava", Fast(sockets));
 
-        var received = ava.CollectAsync(2 * PerSender, e => e.Type == ConfabEventTypes.MessageCreated, TimeSpan.FromSeconds(30));
+        var received = ava.CollectAsync(2 * PerSender, e => e.Type == EventTypes.MessageCreated, TimeSpan.FromSeconds(30));
         var sending = Task.WhenAll(SendManyAsync(ben, group, "ben", PerSender), SendManyAsync(cat, group, "cat", PerSender));
         for (var drop = 0; drop < Drops; drop++)
         {
@@ -91,7 +92,7 @@ public sealed class SocketReconnectTests(ConfabServer server) : IClassFixture<Co
         await reconnecting;
 
         await ben.Messages.SendAsync(group, new SendMessageRequest { Text = "after the close" });
-        Assert.Equal("after the close", (await ava.NextAsync(ConfabEventTypes.MessageCreated)).AsMessage().Text);
+        Assert.Equal("after the close", (await ava.NextAsync(EventTypes.MessageCreated)).AsMessage().Text);
         Assert.Equal(ConfabSocketState.Connected, ava.State);
     }
 
@@ -117,7 +118,7 @@ public sealed class SocketReconnectTests(ConfabServer server) : IClassFixture<Co
         await ben.Messages.SendAsync(dropped, new SendMessageRequest { Text = "not subscribed" });
         await ben.Messages.SendAsync(kept, new SendMessageRequest { Text = "still subscribed" });
 
-        var first = await ava.NextAsync(ConfabEventTypes.MessageCreated);
+        var first = await ava.NextAsync(EventTypes.MessageCreated);
         Assert.Equal((kept, "still subscribed"), (first.AsMessage().ConversationId, first.AsMessage().Text));
     }
 
@@ -132,7 +133,7 @@ public sealed class SocketReconnectTests(ConfabServer server) : IClassFixture<Co
         await using (var first = await tenant.ConnectAsync(avaToken))
         {
             await ben.Messages.SendAsync(group, new SendMessageRequest { Text = "seen" });
-            await first.NextAsync(ConfabEventTypes.MessageCreated);
+            await first.NextAsync(EventTypes.MessageCreated);
             kept = first.LastSeq!.Value;
         }
 
@@ -194,7 +195,7 @@ public sealed class SocketReconnectTests(ConfabServer server) : IClassFixture<Co
         Assert.Equal(ConfabSocketState.Closed, ava.State);
         await reading.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.Equal(WebSocketCloseStatus.NormalClosure, sockets.Latest.CloseStatus);
-        await ben.NextAsync(e => e.Type == ConfabEventTypes.Presence && e.AsPresence() is { UserId: "ava", Status: "offline" });
+        await ben.NextAsync(e => e.Type == EventTypes.Presence && e.AsPresence() is { UserId: "ava", Status: "offline" });
         await Assert.ThrowsAsync<ObjectDisposedException>(() => ava.PingAsync());
         Assert.Equal(1, sockets.OpenedCount);
     }

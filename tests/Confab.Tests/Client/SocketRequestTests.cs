@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Confab.Client;
+using Confab.Contracts;
 using Confab.Tests.Infrastructure;
 
 namespace Confab.Tests.Client;
@@ -20,9 +21,9 @@ public sealed class SocketRequestTests(ConfabServer server) : IClassFixture<Conf
         Assert.Equal(("over the socket", "ava", group), (sent.Text, sent.Sender?.Id, sent.ConversationId));
         Assert.Equal(sent.Id, retried.Id);
 
-        var created = await ava.NextAsync(ConfabEventTypes.MessageCreated);
+        var created = await ava.NextAsync(EventTypes.MessageCreated);
         Assert.Equal(sent.Id, created.AsMessage().Id);
-        Assert.DoesNotContain(await ava.DrainAsync(TimeSpan.FromMilliseconds(300)), e => e.Type == ConfabEventTypes.MessageCreated);
+        Assert.DoesNotContain(await ava.DrainAsync(TimeSpan.FromMilliseconds(300)), e => e.Type == EventTypes.MessageCreated);
         Assert.Equal(["over the socket"], (await ben.Messages.ListAsync(group)).Items.Select(m => m.Text));
     }
 
@@ -87,13 +88,13 @@ public sealed class SocketRequestTests(ConfabServer server) : IClassFixture<Conf
 
         await ava.SubscribeAsync(channel);
         await ben.Messages.SendAsync(channel, new SendMessageRequest { Text = "breaking" });
-        var news = await ava.NextAsync(e => e.Type == ConfabEventTypes.MessageCreated && e.AsMessage().ConversationId == channel);
+        var news = await ava.NextAsync(e => e.Type == EventTypes.MessageCreated && e.AsMessage().ConversationId == channel);
         Assert.Equal("breaking", news.AsMessage().Text);
 
         await ava.UnsubscribeAsync(channel);
         await ben.Messages.SendAsync(channel, new SendMessageRequest { Text = "old news" });
         Assert.DoesNotContain(await ava.DrainAsync(TimeSpan.FromMilliseconds(500)),
-            e => e.Type == ConfabEventTypes.MessageCreated && e.AsMessage().ConversationId == channel);
+            e => e.Type == EventTypes.MessageCreated && e.AsMessage().ConversationId == channel);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Confab.Client;
+using Confab.Contracts;
 using Confab.Server.Events;
 using Confab.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,7 +21,7 @@ public sealed class SocketResyncTests(ConfabServer server) : IClassFixture<Confa
         await using (var first = await tenant.ConnectAsync(avaToken))
         {
             await ben.Messages.SendAsync(group, new SendMessageRequest { Text = "old" });
-            await first.NextAsync(ConfabEventTypes.MessageCreated);
+            await first.NextAsync(EventTypes.MessageCreated);
             kept = first.LastSeq!.Value;
         }
         await ben.Messages.SendAsync(group, new SendMessageRequest { Text = "missed and pruned" });
@@ -36,8 +37,8 @@ public sealed class SocketResyncTests(ConfabServer server) : IClassFixture<Confa
             InitialReconnectDelay = TimeSpan.FromMilliseconds(50),
             WebSocketFactory = sockets.ConnectAsync,
         });
-        static bool NotEphemeral(ConfabEvent e) => e.IsDurable || e.Type == ConfabEventTypes.ResyncRequired;
-        Assert.Equal(ConfabEventTypes.ResyncRequired, (await ava.NextAsync(NotEphemeral)).Type);
+        static bool NotEphemeral(ConfabEvent e) => e.IsDurable || e.Type == EventTypes.ResyncRequired;
+        Assert.Equal(EventTypes.ResyncRequired, (await ava.NextAsync(NotEphemeral)).Type);
 
         await ben.Messages.SendAsync(group, new SendMessageRequest { Text = "fresh" });
         Assert.Equal("fresh", (await ava.NextAsync(NotEphemeral)).AsMessage().Text);

@@ -34,10 +34,10 @@ public sealed class UsersClientTests(ConfabServer server) : IClassFixture<Confab
     {
         var tenant = await SdkTenant.CreateAsync(server);
         var ava = await tenant.UserAsync("ava");
-        var set = await ava.Users.UpdateAsync("ava", new UserUpdate { Name = "Ava Lovelace", StatusText = "Coding" });
+        var set = await ava.Users.UpdateAsync("ava", new UpdateUserRequest { Name = "Ava Lovelace", StatusText = "Coding" });
         Assert.Equal(("Ava Lovelace", "Coding"), (set.Name, set.StatusText));
 
-        var cleared = await ava.Users.UpdateAsync("ava", new UserUpdate { StatusText = null });
+        var cleared = await ava.Users.UpdateAsync("ava", new UpdateUserRequest { StatusText = null });
         Assert.Equal("Ava Lovelace", cleared.Name);
         Assert.Null(cleared.StatusText);
     }
@@ -48,7 +48,7 @@ public sealed class UsersClientTests(ConfabServer server) : IClassFixture<Confab
         var tenant = await SdkTenant.CreateAsync(server);
         var ava = await tenant.UserAsync("ava");
         await tenant.TokenAsync("ben");
-        var refused = await Assert.ThrowsAsync<ConfabApiException>(() => ava.Users.UpdateAsync("ben", new UserUpdate { Name = "Hacked" }));
+        var refused = await Assert.ThrowsAsync<ConfabApiException>(() => ava.Users.UpdateAsync("ben", new UpdateUserRequest { Name = "Hacked" }));
         Assert.Equal((403, "FORBIDDEN"), (refused.Status, refused.Code));
     }
 }

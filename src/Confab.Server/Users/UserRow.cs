@@ -1,24 +1,9 @@
 using System.Text.Json;
+using Confab.Contracts;
 using Confab.Server.Hosting;
 using Confab.Server.Storage;
 
 namespace Confab.Server.Users;
-
-/// <summary>The User object of the contract. <c>Email</c> is only shown to the tenant backend and to the user itself.</summary>
-public sealed record User(
-    string Id,
-    string Name,
-    string? Username,
-    string? AvatarUrl,
-    string? StatusText,
-    string? Presence,
-    DateTimeOffset? LastSeenAt,
-    string Role,
-    JsonElement? Metadata,
-    string? Email,
-    DateTimeOffset? CreatedAt,
-    DateTimeOffset? UpdatedAt,
-    DateTimeOffset? DeletedAt);
 
 public sealed class UserRow
 {

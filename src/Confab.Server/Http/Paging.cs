@@ -1,9 +1,6 @@
-using System.Text.Json.Serialization;
+using Confab.Contracts;
 
 namespace Confab.Server.Http;
-
-/// <summary>A page of a list: <c>{ items, nextCursor }</c>.</summary>
-public sealed record Page<T>(IReadOnlyList<T> Items, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? NextCursor);
 
 public static class Paging
 {

@@ -1,7 +1,7 @@
-namespace Confab.Client;
+namespace Confab.Contracts;
 
-/// <summary>The event types the server sends, for switching on <see cref="ConfabEvent.Type"/>.</summary>
-public static class ConfabEventTypes
+/// <summary>The event types the server sends, as in an event's <c>type</c>.</summary>
+public static class EventTypes
 {
     public const string ConversationCreated = "conversation.created";
     public const string ConversationUpdated = "conversation.updated";
@@ -14,7 +14,11 @@ public static class ConfabEventTypes
     public const string MessageDeleted = "message.deleted";
     public const string MessageReceipt = "message.receipt";
     public const string UnreadUpdated = "unread.updated";
+
+    /// <summary>Ephemeral: not in the log, no <c>seq</c>.</summary>
     public const string Typing = "typing";
+
+    /// <summary>Ephemeral: not in the log, no <c>seq</c>.</summary>
     public const string Presence = "presence";
 
     /// <summary>

@@ -2,10 +2,13 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Confab.Client;
+namespace Confab.Contracts;
 
-/// <summary>Timestamps as the contract writes them: ISO 8601 UTC with milliseconds (<c>2026-06-19T21:05:00.000Z</c>).</summary>
-internal sealed class UtcTimestampConverter : JsonConverter<DateTimeOffset>
+/// <summary>
+/// Timestamps as the contract writes them: ISO 8601 UTC with milliseconds (<c>2026-06-19T21:05:00.000Z</c>);
+/// any ISO 8601 offset is accepted.
+/// </summary>
+public sealed class UtcTimestampConverter : JsonConverter<DateTimeOffset>
 {
     public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {

@@ -1,4 +1,4 @@
-namespace Confab.Client;
+namespace Confab.Contracts;
 
 /// <summary>A member of a conversation: its role (owner, admin, moderator, member, guest) and effective permissions.</summary>
 public sealed record Member(
@@ -10,11 +10,14 @@ public sealed record Member(
     DateTimeOffset? BannedUntil,
     string? Title);
 
-/// <summary>Changes to a member; only the properties set are sent (null clears, e.g. <c>Permissions = null</c> restores the role's defaults).</summary>
-public sealed class MemberUpdate : PatchBody
+/// <summary>
+/// Changes to a member (<c>PATCH /v1/conversations/{id}/members/{userId}</c>); only the properties set are sent
+/// (null clears, e.g. <c>Permissions = null</c> restores the role's defaults).
+/// </summary>
+public sealed class UpdateMemberRequest : PatchRequest
 {
     public string? Role { get; init { field = value; Mark(); } }
-    public IReadOnlyList<string>? Permissions { get; init { field = value; Mark(); } }
+    public IReadOnlyList<string?>? Permissions { get; init { field = value; Mark(); } }
     public DateTimeOffset? MutedUntil { get; init { field = value; Mark(); } }
     public DateTimeOffset? BannedUntil { get; init { field = value; Mark(); } }
     public string? Title { get; init { field = value; Mark(); } }
