@@ -8,12 +8,8 @@ public sealed class MessageRequestTests(ConfabServer server) : IClassFixture<Con
     [Fact]
     public async Task Message_send_is_acked_with_the_message_and_is_idempotent_on_clientMessageId()
     {
-        var tenant = await server.NewTenantAsync();
-        var (alice, aliceToken) = await Kit.UserAsync(tenant, "alice");
-        var (_, bobToken) = await Kit.UserAsync(tenant, "bob");
-        var group = await tenant.CreateConversationAsync(alice, "group", "bob");
-        await using var aliceDevice = await Device.ConnectAsync(server, aliceToken, "alice");
-        await using var bob = await Device.ConnectAsync(server, bobToken, "bob");
+        await using var pair = await AliceAndBob.InAGroupAsync(server);
+        var (tenant, alice, group, aliceDevice, bob) = (pair.Tenant, pair.Alice, pair.Group, pair.AliceDevice, pair.Bob);
 
         var reply = await bob.RequestAsync("message.send", new { conversationId = group, text = "hi", clientMessageId = "c-1", metadata = new { k = 1 } });
         Assert.Equal("ack", Kit.Type(reply));

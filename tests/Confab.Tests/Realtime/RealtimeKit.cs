@@ -242,3 +242,23 @@ internal static class Kit
         }
     }
 }
+
+/// <summary>alice and bob in a group of a fresh tenant, each with a connected, resumed device.</summary>
+internal sealed record AliceAndBob(TestTenant Tenant, HttpClient Alice, string Group, Device AliceDevice, Device Bob, string BobToken) : IAsyncDisposable
+{
+    public static async Task<AliceAndBob> InAGroupAsync(ConfabServer server)
+    {
+        var tenant = await server.NewTenantAsync();
+        var (alice, aliceToken) = await Kit.UserAsync(tenant, "alice");
+        var (_, bobToken) = await Kit.UserAsync(tenant, "bob");
+        var group = await tenant.CreateConversationAsync(alice, "group", "bob");
+        return new AliceAndBob(tenant, alice, group,
+            await Device.ConnectAsync(server, aliceToken, "alice"), await Device.ConnectAsync(server, bobToken, "bob"), bobToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await AliceDevice.DisposeAsync();
+        await Bob.DisposeAsync();
+    }
+}

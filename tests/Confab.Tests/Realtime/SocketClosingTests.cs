@@ -37,12 +37,8 @@ public sealed class SocketClosingTests(ConfabServer server) : IClassFixture<Conf
     [Fact]
     public async Task Deleting_the_user_closes_its_socket_promptly()
     {
-        var tenant = await server.NewTenantAsync();
-        var (alice, aliceToken) = await Kit.UserAsync(tenant, "alice");
-        var (_, bobToken) = await Kit.UserAsync(tenant, "bob");
-        var group = await tenant.CreateConversationAsync(alice, "group", "bob");
-        await using var aliceDevice = await Device.ConnectAsync(server, aliceToken, "alice");
-        await using var bob = await Device.ConnectAsync(server, bobToken, "bob");
+        await using var pair = await AliceAndBob.InAGroupAsync(server);
+        var (tenant, alice, group, aliceDevice, bob) = (pair.Tenant, pair.Alice, pair.Group, pair.AliceDevice, pair.Bob);
 
         var clock = Stopwatch.StartNew();
         await tenant.Backend.DeleteAsync("/server/v1/users/bob").Expect(204);
@@ -50,7 +46,7 @@ public sealed class SocketClosingTests(ConfabServer server) : IClassFixture<Conf
         Assert.True(clock.Elapsed < Promptly, $"closing took {clock.ElapsedMilliseconds} ms");
 
         await aliceDevice.EventAsync("conversation.member.removed", p => p.Str("conversationId") == group && p.Str("userId") == "bob");
-        await AssertRefusedAsync(bobToken);
+        await AssertRefusedAsync(pair.BobToken);
     }
 
     [Fact]

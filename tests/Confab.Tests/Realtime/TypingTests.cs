@@ -49,12 +49,8 @@ public sealed class TypingTests(ConfabServer server) : IClassFixture<ConfabServe
     [Fact]
     public async Task Typing_false_stops_the_indicator_at_once()
     {
-        var tenant = await server.NewTenantAsync();
-        var (alice, aliceToken) = await Kit.UserAsync(tenant, "alice");
-        var (_, bobToken) = await Kit.UserAsync(tenant, "bob");
-        var group = await tenant.CreateConversationAsync(alice, "group", "bob");
-        await using var aliceDevice = await Device.ConnectAsync(server, aliceToken, "alice");
-        await using var bob = await Device.ConnectAsync(server, bobToken, "bob");
+        await using var pair = await AliceAndBob.InAGroupAsync(server);
+        var (tenant, alice, group, aliceDevice, bob) = (pair.Tenant, pair.Alice, pair.Group, pair.AliceDevice, pair.Bob);
 
         await aliceDevice.AckedAsync("typing", new { conversationId = group, isTyping = true });
         await bob.EventAsync("typing", p => p.GetProperty("isTyping").GetBoolean());
@@ -74,12 +70,8 @@ public sealed class TypingTests(ConfabServer server) : IClassFixture<ConfabServe
     [Fact]
     public async Task Typing_expires_by_itself_after_six_seconds_without_renewal()
     {
-        var tenant = await server.NewTenantAsync();
-        var (alice, aliceToken) = await Kit.UserAsync(tenant, "alice");
-        var (_, bobToken) = await Kit.UserAsync(tenant, "bob");
-        var group = await tenant.CreateConversationAsync(alice, "group", "bob");
-        await using var aliceDevice = await Device.ConnectAsync(server, aliceToken, "alice");
-        await using var bob = await Device.ConnectAsync(server, bobToken, "bob");
+        await using var pair = await AliceAndBob.InAGroupAsync(server);
+        var (tenant, alice, group, aliceDevice, bob) = (pair.Tenant, pair.Alice, pair.Group, pair.AliceDevice, pair.Bob);
 
         var clock = Stopwatch.StartNew();
         await aliceDevice.AckedAsync("typing", new { conversationId = group, isTyping = true });
@@ -95,12 +87,8 @@ public sealed class TypingTests(ConfabServer server) : IClassFixture<ConfabServe
     [Fact]
     public async Task Renewed_typing_stays_on_and_lapses_six_seconds_after_the_last_renewal()
     {
-        var tenant = await server.NewTenantAsync();
-        var (alice, aliceToken) = await Kit.UserAsync(tenant, "alice");
-        var (_, bobToken) = await Kit.UserAsync(tenant, "bob");
-        var group = await tenant.CreateConversationAsync(alice, "group", "bob");
-        await using var aliceDevice = await Device.ConnectAsync(server, aliceToken, "alice");
-        await using var bob = await Device.ConnectAsync(server, bobToken, "bob");
+        await using var pair = await AliceAndBob.InAGroupAsync(server);
+        var (tenant, alice, group, aliceDevice, bob) = (pair.Tenant, pair.Alice, pair.Group, pair.AliceDevice, pair.Bob);
 
         // The server clock stands in for waiting: expiry is judged against it.
         await aliceDevice.AckedAsync("typing", new { conversationId = group, isTyping = true });
