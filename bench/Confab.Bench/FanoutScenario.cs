@@ -15,9 +15,10 @@ public static class FanoutScenario
     public static async Task<FanoutResult> RunAsync(ServerProcess server, int sockets, int messages)
     {
         using var api = new BenchApi(server.Address);
-        var apiKey = await api.CreateTenantAsync();
+        var backend = await api.CreateTenantAsync();
         var userIds = Enumerable.Range(0, sockets + 1).Select(i => $"u{i:D5}").ToArray();
-        var tokens = await api.UsersWithTokensAsync(apiKey, userIds);
+        var tokens = await BenchApi.UsersWithTokensAsync(backend, userIds);
+        var sender = api.AsUser(tokens[0]);
         var room = await api.RoomAsync(tokens[0], userIds);
 
         await Task.Delay(TimeSpan.FromSeconds(2));
@@ -36,7 +37,7 @@ public static class FanoutScenario
         {
             var expected = clients.Sum(c => c.Received) + sockets;
             var sent = Stopwatch.GetTimestamp();
-            await api.SendMessageAsync(tokens[0], room, BenchSocket.StampPrefix + sent.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            await sender.Messages.SendAsync(room, new SendMessageRequest { Text = BenchSocket.Stamp() });
             var deadline = Stopwatch.StartNew();
             while (clients.Sum(c => c.Received) < expected && deadline.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(1);
             allDelivered.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
