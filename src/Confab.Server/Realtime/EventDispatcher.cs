@@ -38,8 +38,9 @@ public sealed partial class EventDispatcher(
                 {
                     await CatchUpAsync(tenantId, position);
                 }
-                catch (System.Data.Common.DbException error)
+                catch (Exception error) when (error is not OperationCanceledException)
                 {
+                    // The cursor stays where it was, so the next commit retries; sockets drop what they already sent.
                     LogDispatchFailed(logger, error, tenantId);
                 }
             }

@@ -13,8 +13,9 @@ namespace Confab.Server.Realtime;
 /// typing signal lasts <see cref="Lifetime"/> unless renewed; when it lapses the server says
 /// <c>isTyping: false</c> itself.
 /// </summary>
-public sealed class TypingService(
-    Database database, ConversationGuard guard, MemberStore members, UserStore users, ConnectionRegistry connections, TimeProvider clock)
+public sealed partial class TypingService(
+    Database database, ConversationGuard guard, MemberStore members, UserStore users, ConnectionRegistry connections, TimeProvider clock,
+    ILogger<TypingService> logger)
     : BackgroundService
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(6);
@@ -49,10 +50,22 @@ public sealed class TypingService(
             foreach (var (key, expiresAt) in typing)
             {
                 if (expiresAt <= now && typing.TryRemove(new KeyValuePair<(string, string, string), long>(key, expiresAt)))
-                    await BroadcastAsync(key, false, null);
+                {
+                    try
+                    {
+                        await BroadcastAsync(key, false, null);
+                    }
+                    catch (Exception error) when (error is not OperationCanceledException)
+                    {
+                        LogLapseFailed(logger, error);
+                    }
+                }
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Announcing a lapsed typing indicator failed")]
+    private static partial void LogLapseFailed(ILogger logger, Exception error);
 
     private async Task BroadcastAsync((string Tenant, string Conversation, string User) key, bool isTyping, long? expiresAt)
     {
