@@ -57,6 +57,9 @@ public sealed partial class ConfabSocket
         }
     }
 
+    /// <summary>The requestId of the resume each connection starts with; the server answers it like any request.</summary>
+    private const string ResumeRequestId = "confab-resume";
+
     /// <summary>Reads one connection's frames until it ends; true when it got as far as being caught up.</summary>
     private async Task<bool> ServeAsync(WebSocketConnection connection)
     {
@@ -72,8 +75,13 @@ public sealed partial class ConfabSocket
                     case FrameTypes.Ready:
                         readySeq = frame.ReadySeq();
                         var resume = new JsonObject { ["since"] = cursor.ResumeFrom(readySeq) };
-                        await connection.SendAsync(Frame.Request(FrameTypes.Resume, null, resume), stopping.Token).ConfigureAwait(false);
+                        await connection.SendAsync(Frame.Request(FrameTypes.Resume, ResumeRequestId, resume), stopping.Token).ConfigureAwait(false);
                         break;
+                    case FrameTypes.Ack when frame.RequestId == ResumeRequestId:
+                        break;
+                    case FrameTypes.Error when frame.RequestId == ResumeRequestId:
+                        // The server refused or failed the resume: this connection is of no use; the caller reconnects.
+                        return false;
                     case FrameTypes.Resumed:
                         caughtUp = true;
                         await CaughtUpAsync(connection).ConfigureAwait(false);

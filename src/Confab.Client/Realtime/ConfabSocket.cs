@@ -48,6 +48,7 @@ public sealed partial class ConfabSocket : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(sessionToken);
         this.options = options ?? new ConfabSocketOptions();
         connector = new SocketConnector(baseAddress, sessionToken, this.options);
+        if (this.options.ResumeAfterSeq < 0) throw new ArgumentOutOfRangeException(nameof(options), "ResumeAfterSeq must not be negative.");
         cursor = new EventCursor(this.options.ResumeAfterSeq);
     }
 

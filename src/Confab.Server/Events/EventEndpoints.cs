@@ -32,7 +32,7 @@ public static class EventEndpoints
                     var remaining = deadline - clock.Elapsed;
                     if (events.Count > 0 || remaining <= TimeSpan.Zero)
                     {
-                        var items = events.Select(e => new EventEnvelope(e.Type, JsonDocument.Parse(e.Payload).RootElement.Clone(), e.Position)).ToList();
+                        var items = events.Select(e => new EventEnvelope(e.Type, ParsePayload(e.Payload), e.Position)).ToList();
                         return new EventBatch(items, items.Count > 0 ? items[^1].Seq : from);
                     }
                     try
@@ -46,5 +46,11 @@ public static class EventEndpoints
             })
             .WithSummary("Long-poll the caller's durable event stream: answers at once when events wait, else at the next one or the timeout")
             .Produces<EventBatch>(200).Fails(410);
+    }
+
+    private static JsonElement ParsePayload(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
     }
 }

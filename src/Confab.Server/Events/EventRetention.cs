@@ -19,7 +19,7 @@ public sealed partial class EventRetention(Database database, EventStore events,
             {
                 await PruneAllAsync();
             }
-            catch (System.Data.Common.DbException error)
+            catch (Exception error) when (error is not OperationCanceledException)
             {
                 LogPruneFailed(logger, error);
             }

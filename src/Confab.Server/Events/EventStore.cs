@@ -18,7 +18,7 @@ public sealed class TenantPosition
     public long EventPosition { get; init; }
 }
 
-/// <summary>The SQL that reads the event log: a tenant's tail for the dispatcher, one user's stream for resume.</summary>
+/// <summary>The SQL of the event log: appending, a tenant's tail for the dispatcher, one user's stream for resume, pruning.</summary>
 public sealed class EventStore
 {
     private const string Columns = "e.tenant_id, e.position, e.type, e.conversation_id, e.user_id, e.payload";

@@ -9,14 +9,17 @@ public sealed class UserEventFeed(Database database, EventStore store)
     public const int MaxBatch = 500;
 
     /// <summary>
-    /// Events after <paramref name="since"/>, oldest first. Retention is checked after the read, so a
-    /// prune racing with it can never go unnoticed: 410 <c>RESYNC_REQUIRED</c> when part of the range is gone.
+    /// Events after <paramref name="since"/>, oldest first. 410 <c>RESYNC_REQUIRED</c> when part of the range is
+    /// gone (checked after the read, so a prune racing with it is never missed), or when <paramref name="since"/>
+    /// is ahead of the log (a position from before a restore, say), which would otherwise hide new events.
     /// </summary>
     public Task<IReadOnlyList<LoggedEvent>> ReadAsync(string tenantId, string userId, long since, int limit) => database.ReadAsync(async db =>
     {
         var events = await store.ReadForUserAsync(db, tenantId, userId, since, limit);
         if (since < await store.PrunedThroughAsync(db, tenantId))
             throw new ApiException(410, ErrorCodes.ResyncRequired, "Events since that position are past the retention window; refetch over REST.");
+        if (since > await store.LastPositionAsync(db, tenantId))
+            throw new ApiException(410, ErrorCodes.ResyncRequired, "That position is ahead of the event log; refetch over REST.");
         return events;
     });
 

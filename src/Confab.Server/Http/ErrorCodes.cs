@@ -39,6 +39,7 @@ public static class ErrorCodes
     public const string InvalidMention = "INVALID_MENTION";
     public const string InvalidReply = "INVALID_REPLY";
     public const string ResyncRequired = "RESYNC_REQUIRED";
+    public const string ResumeGap = "RESUME_GAP";
     public const string WebSocketRequired = "WEBSOCKET_REQUIRED";
     public const string InvalidFrame = "INVALID_FRAME";
     public const string UnknownType = "UNKNOWN_TYPE";

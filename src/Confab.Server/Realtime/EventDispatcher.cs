@@ -16,10 +16,17 @@ public sealed partial class EventDispatcher(
     : BackgroundService
 {
     public const int BatchSize = 1000;
-    public const int MaxCachedConversations = 50_000;
+    public const int MaxCachedConversationsPerTenant = 10_000;
+    public static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
     private readonly Dictionary<string, long> cursors = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Tenant, string Conversation), HashSet<string>> members = [];
+
+    /// <summary>
+    /// Per tenant, who belongs to each conversation as of the last event routed in it. Only valid while this
+    /// reader sees every event of the tenant; it is dropped when events are skipped (no local sockets) or a
+    /// batch fails.
+    /// </summary>
+    private readonly Dictionary<string, Dictionary<string, HashSet<string>>> members = new(StringComparer.Ordinal);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -40,8 +47,10 @@ public sealed partial class EventDispatcher(
                 }
                 catch (Exception error) when (error is not OperationCanceledException)
                 {
-                    // The cursor stays where it was, so the next commit retries; sockets drop what they already sent.
+                    // The cursor stays where it was and a retry is scheduled; sockets drop what they already got.
                     LogDispatchFailed(logger, error, tenantId);
+                    members.Remove(tenantId);
+                    _ = RetryLaterAsync(tenantId, position, stoppingToken);
                 }
             }
         }
@@ -53,6 +62,7 @@ public sealed partial class EventDispatcher(
         if (!connections.HasTenant(tenantId))
         {
             cursors[tenantId] = Math.Max(cursor, notifiedPosition);
+            members.Remove(tenantId);
             return;
         }
         while (cursor < notifiedPosition)
@@ -75,26 +85,41 @@ public sealed partial class EventDispatcher(
         }
         if (e.ConversationId is null) return;
 
-        var key = (e.TenantId, e.ConversationId);
+        var tenantMembers = members.TryGetValue(e.TenantId, out var cached) ? cached : members[e.TenantId] = new(StringComparer.Ordinal);
         var changesMembership = e.Type is EventTypes.ConversationCreated or EventTypes.ConversationDeleted or EventTypes.MemberAdded or EventTypes.MemberRemoved;
-        if (changesMembership || !members.TryGetValue(key, out var audience))
+        if (changesMembership || !tenantMembers.TryGetValue(e.ConversationId, out var audience))
         {
             audience = await database.ReadAsync(db => events.MembersAtAsync(db, e.TenantId, e.ConversationId, e.Position));
-            if (members.Count >= MaxCachedConversations) members.Clear();
-            members[key] = audience;
+            if (tenantMembers.Count >= MaxCachedConversationsPerTenant) tenantMembers.Clear();
+            tenantMembers[e.ConversationId] = audience;
         }
 
         foreach (var connection in connections.OfUsers(e.TenantId, audience)) connection.DeliverDurable(e.Position, frame);
         foreach (var connection in connections.SubscribersOf(e.TenantId, e.ConversationId)) connection.DeliverDurable(e.Position, frame);
 
         // Membership as of this event includes both who joined and who left at it; the next event reloads it.
-        if (changesMembership) members.Remove(key);
+        if (changesMembership) tenantMembers.Remove(e.ConversationId);
         if (e.Type == EventTypes.MemberRemoved)
-            connections.UnsubscribeUser(e.TenantId, JsonDocument.Parse(e.Payload).RootElement.GetProperty("userId").GetString()!, e.ConversationId);
+        {
+            using var payload = JsonDocument.Parse(e.Payload);
+            connections.UnsubscribeUser(e.TenantId, payload.RootElement.GetProperty("userId").GetString()!, e.ConversationId);
+        }
         else if (e.Type == EventTypes.ConversationDeleted)
             connections.DropConversation(e.TenantId, e.ConversationId);
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Dispatching events of tenant {TenantId} failed; the next commit retries")]
+    private async Task RetryLaterAsync(string tenantId, long position, CancellationToken stopping)
+    {
+        try
+        {
+            await Task.Delay(RetryDelay, stopping);
+            notifier.Publish(tenantId, position);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Dispatching events of tenant {TenantId} failed; retrying shortly")]
     private static partial void LogDispatchFailed(ILogger logger, Exception error, string tenantId);
 }

@@ -1,15 +1,24 @@
 using System.Net.WebSockets;
 using System.Threading.Channels;
+using Confab.Server.Http;
 using Confab.Server.Identity;
 
 namespace Confab.Server.Realtime;
 
 /// <summary>
-/// One socket: a bounded outbound queue drained by one writer loop, so nothing that sends to it ever
-/// waits on the network. Durable events carry the log position as <c>seq</c>; the connection never
-/// sends a seq at or below the last one it sent, so replays and live delivery can overlap safely.
-/// While the connection is held (until the client's first request, and during a resume) live durable
-/// events wait in a bounded list; overflowing either closes the socket, and the client resumes.
+/// One socket: a bounded outbound queue drained by one writer loop, so nothing that sends to it ever waits
+/// on the network. Durable events carry their log position as <c>seq</c>, and the connection's stream is
+/// gap-free and in order from the point it went live:
+/// <list type="bullet">
+/// <item>it starts held: nothing goes out before <see cref="Start"/> queues the <c>ready</c> frame, and
+/// durable events wait until the first resume ends or <see cref="GoLive"/> starts the stream right after the
+/// ready seq;</item>
+/// <item>a resume replays the log after its <c>since</c> while live events wait, then sends what waited,
+/// skipping what the replay already sent; a resume from before the point the stream went live would leave
+/// a gap, so it is refused and the connection closes, and the client reconnects and resumes first.</item>
+/// </list>
+/// Every write to the queue happens under the lock, so the queue order is the seq order. Overflowing the
+/// queue or the held list closes the socket with 1013; the client reconnects and resumes.
 /// </summary>
 public sealed class SocketConnection(WebSocket socket, UserCaller caller, long sessionExpiresAt) : IDisposable
 {
@@ -22,10 +31,15 @@ public sealed class SocketConnection(WebSocket socket, UserCaller caller, long s
     /// <summary>How long a closing socket may take to finish the close handshake before it is cut.</summary>
     public static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(3);
 
+    private const WebSocketCloseStatus TryAgainLater = (WebSocketCloseStatus)1013;
+
     private readonly Channel<byte[]> outbound = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(OutboundCapacity) { SingleReader = true });
     private readonly CancellationTokenSource closing = new();
     private readonly Lock gate = new();
+    private List<byte[]>? beforeStart = [];
     private List<(long Seq, byte[] Frame)>? held = [];
+    private long readySeq;
+    private long? liveFrom;
     private bool replaying;
     private long lastSentSeq;
 
@@ -36,94 +50,147 @@ public sealed class SocketConnection(WebSocket socket, UserCaller caller, long s
     public WebSocketCloseStatus? CloseStatus { get; private set; }
     public string? CloseReason { get; private set; }
 
+    /// <summary>Queues <c>ready</c> as the first frame, then whatever ephemeral frames came before it.</summary>
+    public void Start(byte[] readyFrame, long seq)
+    {
+        bool overflow;
+        lock (gate)
+        {
+            readySeq = seq;
+            overflow = !outbound.Writer.TryWrite(readyFrame) || !beforeStart!.All(outbound.Writer.TryWrite);
+            beforeStart = null;
+        }
+        if (overflow) Close(TryAgainLater, "The client is not reading fast enough; resume.");
+    }
+
     /// <summary>Queues a durable event from the dispatcher; never blocks.</summary>
     public void DeliverDurable(long seq, byte[] frame)
     {
+        bool overflow;
         lock (gate)
         {
             if (held is not null)
             {
                 held.Add((seq, frame));
-                if (held.Count > MaxHeldEvents) Close(WebSocketCloseStatus.EndpointUnavailable, "Too many events while held; resume.");
-                return;
+                overflow = held.Count > MaxHeldEvents;
             }
-            if (seq <= lastSentSeq) return;
-            lastSentSeq = seq;
+            else
+            {
+                if (seq <= lastSentSeq) return;
+                lastSentSeq = seq;
+                overflow = !outbound.Writer.TryWrite(frame);
+            }
         }
-        Send(frame);
+        if (overflow) Close(TryAgainLater, "The client is not reading fast enough; resume.");
     }
 
     /// <summary>Queues an ephemeral event, an ack or an error; never blocks.</summary>
     public void Send(byte[] frame)
     {
-        if (!outbound.Writer.TryWrite(frame)) Close((WebSocketCloseStatus)1013, "The client is not reading fast enough; resume.");
+        bool overflow;
+        lock (gate)
+        {
+            if (beforeStart is not null)
+            {
+                beforeStart.Add(frame);
+                return;
+            }
+            overflow = !outbound.Writer.TryWrite(frame);
+        }
+        if (overflow) Close(TryAgainLater, "The client is not reading fast enough; resume.");
     }
 
-    /// <summary>
-    /// Starts a replay of the log after <paramref name="since"/>, which the client already has: live durable
-    /// events are held until <see cref="EndReplay"/>, and nothing this connection already sent goes out again.
-    /// </summary>
+    /// <summary>Starts a resume from <paramref name="since"/>: live durable events are held until <see cref="EndReplay"/>.</summary>
     public void BeginReplay(long since)
     {
         lock (gate)
         {
+            if (liveFrom is { } from && since < from)
+                throw ApiException.Conflict(ErrorCodes.ResumeGap,
+                    $"This socket's stream began after {from}; reconnect and resume from {since} as the first request.");
             held ??= [];
             replaying = true;
+        }
+    }
+
+    /// <summary>The log could be read after <paramref name="since"/>: the stream goes on from there, and nothing this connection already sent goes out again.</summary>
+    public void ReplayFrom(long since)
+    {
+        lock (gate)
+        {
+            liveFrom ??= since;
             lastSentSeq = Math.Max(lastSentSeq, since);
+        }
+    }
+
+    /// <summary>The client must resync: the stream restarts right after <paramref name="position"/>.</summary>
+    public void RestartAfter(long position)
+    {
+        lock (gate)
+        {
+            liveFrom = Math.Max(liveFrom ?? 0, position);
+            lastSentSeq = Math.Max(lastSentSeq, position);
         }
     }
 
     /// <summary>Sends a replayed event once the queue has room below <see cref="ReplayShare"/>.</summary>
     public async Task ReplayAsync(long seq, byte[] frame)
     {
+        while (outbound.Reader.Count >= ReplayShare) await Task.Delay(1, closing.Token);
         lock (gate)
         {
             if (seq <= lastSentSeq) return;
             lastSentSeq = seq;
+            if (outbound.Writer.TryWrite(frame)) return;
         }
-        while (outbound.Reader.Count >= ReplayShare) await Task.Delay(1, closing.Token);
-        await outbound.Writer.WriteAsync(frame, closing.Token);
+        Close(TryAgainLater, "The client is not reading fast enough; resume.");
     }
 
+    /// <summary>Ends a replay: what waited meanwhile goes out (past what the replay sent) and the stream is live.</summary>
     public void EndReplay()
     {
         lock (gate) replaying = false;
-        Release();
+        Flush();
     }
 
-    /// <summary>Ends the hold a new connection starts with (first request made, or grace passed), unless a replay is running.</summary>
-    public void ReleaseInitialHold()
+    /// <summary>
+    /// Goes live without a replay (the first request was not a resume, or none came in time): the stream
+    /// starts right after the ready seq. Does nothing while a replay runs or once live.
+    /// </summary>
+    public void GoLive()
     {
         lock (gate)
         {
-            if (replaying) return;
+            if (replaying || liveFrom is not null) return;
+            liveFrom = readySeq;
+            lastSentSeq = Math.Max(lastSentSeq, readySeq);
         }
-        Release();
+        Flush();
     }
 
-    /// <summary>Sends what was held (skipping what a replay already sent) and goes live.</summary>
-    private void Release()
+    private void Flush()
     {
+        var overflow = false;
         lock (gate)
         {
             if (held is null || replaying) return;
-            foreach (var (seq, frame) in held)
+            foreach (var (seq, frame) in held.Where(h => h.Seq > lastSentSeq))
             {
-                if (seq <= lastSentSeq) continue;
                 lastSentSeq = seq;
                 if (!outbound.Writer.TryWrite(frame))
                 {
-                    Close((WebSocketCloseStatus)1013, "The client is not reading fast enough; resume.");
+                    overflow = true;
                     break;
                 }
             }
             held = null;
         }
+        if (overflow) Close(TryAgainLater, "The client is not reading fast enough; resume.");
     }
 
     /// <summary>
-    /// Closes the connection with this status: the writer drops what is still queued and sends the close
-    /// frame itself. Socket calls are never cancelled for it (a cancelled call aborts a .NET WebSocket
+    /// Closes the connection with this status: the writer sends what is already queued (an error explaining
+    /// the close, say) and then the close frame. Socket calls are never cancelled for it (a cancelled call aborts a .NET WebSocket
     /// without a close frame); only a peer that does not finish the handshake in time is cut off.
     /// </summary>
     public void Close(WebSocketCloseStatus status, string reason)
@@ -145,10 +212,7 @@ public sealed class SocketConnection(WebSocket socket, UserCaller caller, long s
         try
         {
             await foreach (var frame in outbound.Reader.ReadAllAsync())
-            {
-                if (CloseStatus is not null) break;
                 await Socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
-            }
             if (Socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
                 await Socket.CloseOutputAsync(CloseStatus ?? WebSocketCloseStatus.NormalClosure, CloseReason, CancellationToken.None);
         }

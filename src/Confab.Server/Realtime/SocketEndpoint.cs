@@ -11,8 +11,8 @@ namespace Confab.Server.Realtime;
 /// <summary>
 /// <c>GET /v1/socket</c>: authenticates by <c>?token=</c>, a bearer header, or an <c>auth</c> frame
 /// within 10 s; then reads requests one at a time while the connection's writer sends what the
-/// dispatcher and the services queue. Durable events are held until the client's first request
-/// (normally <c>resume</c>) or for one second, so that a resume never follows live events.
+/// dispatcher and the services queue. Durable events wait until the client's first request (normally
+/// <c>resume</c>) or for one second; see <see cref="SocketConnection"/> for how the stream stays whole.
 /// </summary>
 public static partial class SocketEndpoint
 {
@@ -29,38 +29,46 @@ public static partial class SocketEndpoint
                     throw ApiException.BadRequest(ErrorCodes.WebSocketRequired, "Open /v1/socket as a WebSocket.");
 
                 var token = context.Request.Query["token"].FirstOrDefault() ?? BearerToken(context);
-                AuthenticatedSession? session = null;
-                if (token is not null)
-                {
-                    session = await credentials.FindSessionAsync(token) ?? throw ApiException.Unauthorized("The session token is invalid, expired or revoked.");
-                }
+                if (token is not null && await credentials.FindSessionAsync(token) is null)
+                    throw ApiException.Unauthorized("The session token is invalid, expired or revoked.");
 
                 using var socket = await context.WebSockets.AcceptWebSocketAsync();
-                session ??= await AuthenticateByFrameAsync(socket, credentials, context.RequestAborted);
-                if (session is null) return Results.Empty;
+                token ??= await ReadAuthFrameAsync(socket, context.RequestAborted);
+                var session = token is null ? null : await credentials.FindSessionAsync(token);
+                if (session is null)
+                {
+                    if (token is not null) await RefuseAsync(socket, ErrorCodes.Unauthorized, "The session token is invalid, expired or revoked.");
+                    return Results.Empty;
+                }
 
                 using var connection = new SocketConnection(socket, session.Caller, session.ExpiresAt);
                 using var stopping = lifetime.ApplicationStopping.Register(() =>
                     connection.Close(WebSocketCloseStatus.EndpointUnavailable, "The server is shutting down; reconnect and resume."));
-                await RunAsync(connection, connections, requests, presence, feed, loggers.CreateLogger(typeof(SocketEndpoint)), context.RequestAborted);
+                await RunAsync(connection, token!, credentials, connections, requests, presence, feed,
+                    loggers.CreateLogger(typeof(SocketEndpoint)), context.RequestAborted);
                 return Results.Empty;
             })
-            .WithTags("Client").WithSummary("The WebSocket: events out, requests in (see the socket protocol in the README)");
+            .WithTags("Client").WithSummary("The WebSocket: events out, requests in (see docs/socket.md)");
     }
 
-    private static async Task RunAsync(SocketConnection connection, ConnectionRegistry connections, SocketRequests requests,
-        PresenceService presence, UserEventFeed feed, ILogger logger, CancellationToken aborted)
+    private static async Task RunAsync(SocketConnection connection, string token, CredentialStore credentials, ConnectionRegistry connections,
+        SocketRequests requests, PresenceService presence, UserEventFeed feed, ILogger logger, CancellationToken aborted)
     {
         var caller = connection.Caller;
-        // Ready goes first, before the connection can receive anything; what commits after its seq is read
-        // and before the connection is registered comes back through the client's resume from that seq.
-        connection.Send(Frames.Event(FrameTypes.Ready, new { userId = caller.UserId, seq = await feed.LastPositionAsync(caller.TenantId) }));
+        // Registered before anything is read, so no commit and no revocation can fall between the checks below and delivery.
         var first = connections.Add(connection);
         var writer = connection.WriteLoopAsync();
         try
         {
+            if (await credentials.FindSessionAsync(token) is null)
+            {
+                connection.Close(WebSocketCloseStatus.PolicyViolation, "The session was revoked.");
+                return;
+            }
+            var readySeq = await feed.LastPositionAsync(caller.TenantId);
+            connection.Start(Frames.Event(FrameTypes.Ready, new { userId = caller.UserId, seq = readySeq }), readySeq);
             if (first) await presence.ConnectedAsync(caller);
-            _ = ReleaseAfterGraceAsync(connection);
+            _ = GoLiveAfterGraceAsync(connection);
             await ReadLoopAsync(connection, requests, aborted);
         }
         catch (Exception error) when (error is WebSocketException or OperationCanceledException)
@@ -70,20 +78,31 @@ public static partial class SocketEndpoint
         finally
         {
             connection.Close(WebSocketCloseStatus.NormalClosure, "Closed.");
-            await writer;
             if (connections.Remove(connection)) await presence.DisconnectedAsync(caller);
+            await writer;
         }
     }
 
     private static async Task ReadLoopAsync(SocketConnection connection, SocketRequests requests, CancellationToken aborted)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(MaxFrameBytes + 1);
+        // Closing ends the loop at once without cancelling the receive (which would abort the socket before
+        // its close frame); the abandoned receive ends with the close handshake or the cut-off.
+        var closed = Task.Delay(Timeout.Infinite, connection.Closing);
+        var bufferStillInUse = false;
         try
         {
             var firstRequest = true;
             while (true)
             {
-                var (length, kind) = await ReceiveFrameAsync(connection.Socket, buffer, aborted);
+                var receiving = ReceiveFrameAsync(connection.Socket, buffer, aborted);
+                if (await Task.WhenAny(receiving, closed) != receiving)
+                {
+                    _ = receiving.ContinueWith(r => r.Exception, TaskScheduler.Default);
+                    bufferStillInUse = true;
+                    return;
+                }
+                var (length, kind) = await receiving;
                 if (kind == WebSocketMessageType.Close) return;
                 if (length > MaxFrameBytes)
                 {
@@ -99,13 +118,14 @@ public static partial class SocketEndpoint
                 if (firstRequest)
                 {
                     firstRequest = false;
-                    connection.ReleaseInitialHold();
+                    connection.GoLive();
                 }
             }
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            // A receive left running may still write into the buffer; then it goes to the garbage collector, not back to the pool.
+            if (!bufferStillInUse) ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -125,10 +145,11 @@ public static partial class SocketEndpoint
     }
 
     /// <summary>
-    /// Waits up to <see cref="AuthTimeout"/> for an <c>auth</c> frame. The wait is not a cancellation:
-    /// cancelling a receive would abort the socket before the refusal could be sent.
+    /// Waits up to <see cref="AuthTimeout"/> for an <c>auth</c> frame and returns its token, or refuses the
+    /// socket and returns null. The wait is not a cancellation: cancelling a receive would abort the socket
+    /// before the refusal could be sent.
     /// </summary>
-    private static async Task<AuthenticatedSession?> AuthenticateByFrameAsync(WebSocket socket, CredentialStore credentials, CancellationToken aborted)
+    private static async Task<string?> ReadAuthFrameAsync(WebSocket socket, CancellationToken aborted)
     {
         var buffer = new byte[MaxFrameBytes + 1];
         var receiving = ReceiveFrameAsync(socket, buffer, aborted);
@@ -141,9 +162,7 @@ public static partial class SocketEndpoint
                 return null;
             }
             var (length, kind) = await receiving;
-            if (kind == WebSocketMessageType.Text && length <= MaxFrameBytes && ReadAuthToken(buffer.AsSpan(0, length)) is { } token
-                && await credentials.FindSessionAsync(token) is { } session)
-                return session;
+            if (kind == WebSocketMessageType.Text && length <= MaxFrameBytes && ReadAuthToken(buffer.AsSpan(0, length)) is { } token) return token;
             await RefuseAsync(socket, ErrorCodes.Unauthorized, "Authenticate first: {\"type\":\"auth\",\"payload\":{\"token\":\"...\"}} with a valid session token.");
         }
         catch (Exception error) when (error is WebSocketException or OperationCanceledException)
@@ -186,12 +205,12 @@ public static partial class SocketEndpoint
         }
     }
 
-    private static async Task ReleaseAfterGraceAsync(SocketConnection connection)
+    private static async Task GoLiveAfterGraceAsync(SocketConnection connection)
     {
         try
         {
             await Task.Delay(FirstRequestGrace, connection.Closing);
-            connection.ReleaseInitialHold();
+            connection.GoLive();
         }
         catch (OperationCanceledException)
         {

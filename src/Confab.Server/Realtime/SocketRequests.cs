@@ -18,8 +18,6 @@ public sealed partial class SocketRequests(
     TypingService typing, PresenceService presence, UserEventFeed feed, ConversationGuard guard, Database database,
     ConnectionRegistry connections, ILogger<SocketRequests> logger)
 {
-    public const int ReplayBatch = 500;
-
     public async Task HandleAsync(SocketConnection connection, ReadOnlyMemory<byte> frame)
     {
         string? requestId = null;
@@ -39,6 +37,7 @@ public sealed partial class SocketRequests(
         catch (ApiException error)
         {
             connection.Send(Frames.Error(requestId, error.Code, error.Message));
+            if (error.Code == ErrorCodes.ResumeGap) connection.Close((System.Net.WebSockets.WebSocketCloseStatus)1013, "Reconnect and resume first.");
         }
         catch (JsonException)
         {
@@ -68,8 +67,18 @@ public sealed partial class SocketRequests(
             case "conversation.subscribe":
             {
                 var conversationId = Read<ConversationRef>(payload).ConversationId ?? throw ApiException.Invalid("conversationId is required.");
-                await database.ReadAsync(db => guard.LoadAsync(db, caller.TenantId, conversationId, caller.UserId));
+                // Subscribed before the check: a removal committing meanwhile is either seen by the check or
+                // unsubscribes this connection when the dispatcher reaches it.
                 connections.Subscribe(connection, conversationId);
+                try
+                {
+                    await database.ReadAsync(db => guard.LoadAsync(db, caller.TenantId, conversationId, caller.UserId));
+                }
+                catch
+                {
+                    connections.Unsubscribe(connection, conversationId);
+                    throw;
+                }
                 return new { conversationId };
             }
             case "conversation.unsubscribe":
@@ -133,11 +142,14 @@ public sealed partial class SocketRequests(
         connection.BeginReplay(since);
         try
         {
+            var first = true;
             while (true)
             {
-                var batch = await feed.ReadAsync(connection.Caller.TenantId, connection.Caller.UserId, since, ReplayBatch);
+                var batch = await feed.ReadAsync(connection.Caller.TenantId, connection.Caller.UserId, since, UserEventFeed.MaxBatch);
+                if (first) connection.ReplayFrom(since);
+                first = false;
                 foreach (var e in batch) await connection.ReplayAsync(e.Position, Frames.Durable(e.Type, e.Payload, e.Position));
-                if (batch.Count < ReplayBatch) break;
+                if (batch.Count < UserEventFeed.MaxBatch) break;
                 since = batch[^1].Position;
             }
             connection.Send(Frames.Event(FrameTypes.Resumed, new { }));
@@ -145,6 +157,7 @@ public sealed partial class SocketRequests(
         catch (ApiException error) when (error.Code == ErrorCodes.ResyncRequired)
         {
             var seq = await feed.LastPositionAsync(connection.Caller.TenantId);
+            connection.RestartAfter(seq);
             connection.Send(Frames.Event(EventTypes.ResyncRequired, new { message = error.Message, seq }));
         }
         finally
