@@ -71,6 +71,20 @@ public sealed class BadInputWorld
         _ => Alice,
     };
 
+    /// <summary>
+    /// A client that waits up to 30 s for the server's answer to "Expect: 100-continue" (the default is 1 s), so a
+    /// slow machine never starts streaming the oversized body into a connection the server is closing.
+    /// </summary>
+    private HttpClient PatientClientFor(BadInputCaller caller)
+    {
+        var client = new HttpClient(new SocketsHttpHandler { Expect100ContinueTimeout = TimeSpan.FromSeconds(30) })
+        {
+            BaseAddress = server.ClientOptions.BaseAddress,
+        };
+        foreach (var header in ClientFor(caller).DefaultRequestHeaders) client.DefaultRequestHeaders.TryAddWithoutValidation(header.Key, header.Value);
+        return client;
+    }
+
     /// <summary>Sends the case's request: its body as given (raw bytes when asked), with its content type.</summary>
     public Task<HttpResponseMessage> SendAsync(BadInputEndpoint endpoint, BadInputCase @case)
     {
@@ -92,8 +106,9 @@ public sealed class BadInputWorld
         }
         // An oversized body is offered with "Expect: 100-continue": the server answers 413 before the
         // client sends the body, instead of the client writing into a connection the server has closed.
-        if (body.Length > 1024 * 1024) request.Headers.ExpectContinue = true;
-        return ClientFor(endpoint.Caller).SendAsync(request);
+        if (body.Length <= 1024 * 1024) return ClientFor(endpoint.Caller).SendAsync(request);
+        request.Headers.ExpectContinue = true;
+        return PatientClientFor(endpoint.Caller).SendAsync(request);
     }
 
     /// <summary>Asserts a problem response with one of the case's statuses, never a 5xx.</summary>

@@ -58,7 +58,8 @@ internal sealed class Device : IAsyncDisposable
     public async Task<List<JsonElement>> ResumeAsync(long since)
     {
         var start = Seen.Count;
-        var ack = await RequestAsync("resume", new { since });
+        // A replay can be thousands of frames long: its ack gets more time than other replies.
+        var ack = await RequestAsync("resume", new { since }, TimeSpan.FromSeconds(30));
         Assert.True(Kit.Type(ack) == "ack", $"resume was not acknowledged: {ack}");
         return Seen.Skip(start).ToList();
     }
@@ -79,11 +80,11 @@ internal sealed class Device : IAsyncDisposable
         EventAsync("message.created", p => p.Str("id") == messageId, wait);
 
     /// <summary>Sends a request with a fresh requestId; returns its ack or error frame.</summary>
-    public async Task<JsonElement> RequestAsync(string type, object? payload = null)
+    public async Task<JsonElement> RequestAsync(string type, object? payload = null, TimeSpan? wait = null)
     {
         var requestId = $"{UserId}-{Interlocked.Increment(ref nextRequest)}";
         await Socket.SendRawAsync(JsonSerializer.Serialize(new { type, requestId, payload }, JsonSerializerOptions.Web));
-        var reply = await NextAsync(f => f.TryGetProperty("requestId", out var id) && id.GetString() == requestId);
+        var reply = await NextAsync(f => f.TryGetProperty("requestId", out var id) && id.GetString() == requestId, wait);
         Assert.True(Kit.Type(reply) is "ack" or "error", $"A reply must be an ack or an error: {reply}");
         return reply;
     }

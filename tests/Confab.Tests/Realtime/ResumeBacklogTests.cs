@@ -29,7 +29,7 @@ public sealed class ResumeBacklogTests(ConfabServer server) : IClassFixture<Conf
         var failures = new List<string>();
         try
         {
-            foreach (var delay in new[] { 600, 700, 800, 900 })
+            foreach (var delay in new[] { 0, 200, 400, 600 })
             {
                 await using var device = await Device.ConnectQuietAsync(server, bobToken, "bob");
                 await Task.Delay(delay);
@@ -37,7 +37,7 @@ public sealed class ResumeBacklogTests(ConfabServer server) : IClassFixture<Conf
                 {
                     await device.ResumeAsync(since);
                     var last = await server.LastPositionAsync(tenant.Id);
-                    await device.CatchUpToAsync(last);
+                    await device.CatchUpToAsync(last, TimeSpan.FromSeconds(30));
                     var seqs = device.Durable.Select(Kit.Seq).ToHashSet();
                     var missing = Enumerable.Range((int)since + 1, (int)(last - since)).Where(p => !seqs.Contains(p)).ToList();
                     if (missing.Count > 0)

@@ -8,7 +8,7 @@ namespace Confab.Tests.Realtime;
 /// <summary>The server closes a user's sockets promptly when its sessions are revoked, the user is deleted, or the session expires.</summary>
 public sealed class SocketClosingTests(ConfabServer server) : IClassFixture<ConfabServer>
 {
-    private static readonly TimeSpan Promptly = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan Promptly = TimeSpan.FromSeconds(10);
 
     [Fact]
     public async Task Revoking_the_users_sessions_closes_its_sockets_promptly_and_leaves_others_open()
