@@ -12,6 +12,7 @@ public static class EventTypes
     public const string MessageCreated = "message.created";
     public const string MessageUpdated = "message.updated";
     public const string MessageDeleted = "message.deleted";
+    public const string MessageReaction = "message.reaction";
     public const string MessageReceipt = "message.receipt";
     public const string UnreadUpdated = "unread.updated";
 

@@ -54,6 +54,7 @@ server.MapSessionEndpoints();
 server.MapUserEndpoints(client);
 client.MapConversationEndpoints();
 client.MapMessageEndpoints(server);
+client.MapMessageMarkEndpoints();
 client.MapReceiptEndpoints();
 client.MapEventEndpoints();
 app.MapSocketEndpoint();

@@ -58,6 +58,7 @@ internal static class ConfabJson
 [JsonSerializable(typeof(SettingsPatch))]
 [JsonSerializable(typeof(AddMembersBody))]
 [JsonSerializable(typeof(EditMessageBody))]
+[JsonSerializable(typeof(ReactionBody))]
 [JsonSerializable(typeof(ForwardMessageBody))]
 [JsonSerializable(typeof(AvatarBody))]
 [JsonSerializable(typeof(SessionBody))]

@@ -7,6 +7,8 @@ internal sealed record EditMessageBody(string Text);
 
 internal sealed record ForwardMessageBody(string TargetConversationId, string? Comment);
 
+internal sealed record ReactionBody(string Emoji);
+
 internal sealed record AvatarBody(string? AvatarUrl);
 
 internal sealed record SessionBody(string UserId, long? TtlSeconds);

@@ -43,6 +43,36 @@ public sealed class MessagesClient
         http.SendAsync<Message>(HttpMethod.Post, Path(conversationId, messageId) + "/forward",
             ConfabHttp.Json(new ForwardMessageBody(targetConversationId, comment)), cancel);
 
+    /// <summary>Adds the caller's reaction (one emoji or a :shortcode:); returns the message with its reactions.</summary>
+    public Task<Message> ReactAsync(string conversationId, string messageId, string emoji, CancellationToken cancel = default) =>
+        http.SendAsync<Message>(HttpMethod.Post, Path(conversationId, messageId) + "/reactions", ConfabHttp.Json(new ReactionBody(emoji)), cancel);
+
+    /// <summary>Removes the caller's reaction; returns the message with its reactions.</summary>
+    public Task<Message> UnreactAsync(string conversationId, string messageId, string emoji, CancellationToken cancel = default) =>
+        http.SendAsync<Message>(HttpMethod.Delete, Path(conversationId, messageId) + "/reactions/" + ConfabHttp.Segment(emoji), null, cancel);
+
+    /// <summary>Pins a message for every member (needs <c>pin_messages</c>).</summary>
+    public Task<Message> PinAsync(string conversationId, string messageId, CancellationToken cancel = default) =>
+        http.SendAsync<Message>(HttpMethod.Post, Path(conversationId, messageId) + "/pin", null, cancel);
+
+    public Task<Message> UnpinAsync(string conversationId, string messageId, CancellationToken cancel = default) =>
+        http.SendAsync<Message>(HttpMethod.Delete, Path(conversationId, messageId) + "/pin", null, cancel);
+
+    /// <summary>The conversation's pinned messages, most recently pinned first.</summary>
+    public Task<Page<Message>> ListPinsAsync(string conversationId, string? cursor = null, int? limit = null, CancellationToken cancel = default) =>
+        http.GetAsync<Page<Message>>($"v1/conversations/{ConfabHttp.Segment(conversationId)}/pins{new QueryString().Add("cursor", cursor).Add("limit", limit)}", cancel);
+
+    /// <summary>Stars a message for the caller only.</summary>
+    public Task StarAsync(string conversationId, string messageId, CancellationToken cancel = default) =>
+        http.SendAsync(HttpMethod.Post, Path(conversationId, messageId) + "/star", null, cancel);
+
+    public Task UnstarAsync(string conversationId, string messageId, CancellationToken cancel = default) =>
+        http.SendAsync(HttpMethod.Delete, Path(conversationId, messageId) + "/star", null, cancel);
+
+    /// <summary>The caller's starred messages, most recently starred first.</summary>
+    public Task<Page<Message>> ListStarredAsync(string? cursor = null, int? limit = null, CancellationToken cancel = default) =>
+        http.GetAsync<Page<Message>>($"v1/starred{new QueryString().Add("cursor", cursor).Add("limit", limit)}", cancel);
+
     private static string Path(string conversationId) => $"v1/conversations/{ConfabHttp.Segment(conversationId)}/messages";
 
     private static string Path(string conversationId, string messageId) => $"{Path(conversationId)}/{ConfabHttp.Segment(messageId)}";

@@ -50,6 +50,12 @@ public static class ServiceRegistration
         services.AddSingleton<MessageStore>();
         services.AddSingleton<MessageViews>();
         services.AddSingleton<MessageService>();
+        services.AddSingleton<ReactionStore>();
+        services.AddSingleton<ReactionService>();
+        services.AddSingleton<PinStore>();
+        services.AddSingleton<PinService>();
+        services.AddSingleton<StarStore>();
+        services.AddSingleton<StarService>();
         services.AddSingleton<ReceiptStore>();
         services.AddSingleton<ReceiptService>();
 

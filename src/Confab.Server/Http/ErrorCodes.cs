@@ -38,6 +38,8 @@ public static class ErrorCodes
     public const string AttachmentNotFound = "ATTACHMENT_NOT_FOUND";
     public const string InvalidMention = "INVALID_MENTION";
     public const string InvalidReply = "INVALID_REPLY";
+    public const string InvalidEmoji = "INVALID_EMOJI";
+    public const string ReactionLimit = "REACTION_LIMIT";
     public const string ResyncRequired = "RESYNC_REQUIRED";
     public const string ResumeGap = "RESUME_GAP";
     public const string WebSocketRequired = "WEBSOCKET_REQUIRED";

@@ -18,7 +18,7 @@ public sealed record Poster(string TenantId, string? UserId, bool ByBackend);
 /// <summary>History, sending, editing, deleting and forwarding, with their rules and windows.</summary>
 public sealed class MessageService(
     Database database, MessageStore messages, ConversationStore conversations, MemberStore members, UserStore users,
-    TenantService tenants, ConversationGuard guard, MessageViews views, EventLog events, TimeProvider clock)
+    TenantService tenants, ConversationGuard guard, MessageViews views, ReactionStore reactions, PinStore pins, EventLog events, TimeProvider clock)
 {
     public async Task<Page<Message>> ListAsync(UserCaller caller, string conversationId, MessageQuery query)
     {
@@ -190,6 +190,8 @@ public sealed class MessageService(
     private async Task TombstoneAsync(WriteSession db, MessageRow row, long now)
     {
         await messages.TombstoneAsync(db, row.TenantId, row.Id, now);
+        await reactions.DeleteForMessageAsync(db, row.TenantId, row.Id);
+        await pins.DeleteForMessageAsync(db, row.TenantId, row.Id);
         await events.ToConversationAsync(db, row.TenantId, row.ConversationId, EventTypes.MessageDeleted,
             new { conversationId = row.ConversationId, messageId = row.Id });
     }
@@ -221,7 +223,7 @@ public sealed class MessageService(
     }
 
     /// <summary>A message of the conversation that the caller has not hidden for themself.</summary>
-    private async Task<MessageRow> FindVisibleAsync(DbSession db, UserCaller caller, string conversationId, string messageId)
+    public async Task<MessageRow> FindVisibleAsync(DbSession db, UserCaller caller, string conversationId, string messageId)
     {
         if (Check.IsGeneratedId(messageId)
             && await messages.FindAsync(db, caller.TenantId, conversationId, messageId) is { } row

@@ -11,10 +11,13 @@ namespace Confab.Server.Messages;
 /// messages, status and per-member receipts. With no viewer (event payloads) the result is the
 /// same for everyone.
 /// </summary>
-public sealed class MessageViews(UserStore users, MessageStore messages, ReceiptStore receipts)
+public sealed class MessageViews(UserStore users, MessageStore messages, ReceiptStore receipts, ReactionStore reactions, PinStore pins)
 {
     /// <summary>Above this many members, own messages carry only their status, not one receipt per member.</summary>
     public const int ReceiptDetailMemberLimit = 100;
+
+    /// <summary>How many of the users who reacted with one emoji a message lists.</summary>
+    public const int ReactionUsersShown = 10;
 
     public async Task<Message> BuildOneAsync(DbSession db, string tenantId, string? viewerId, MessageRow row) =>
         (await BuildAsync(db, tenantId, viewerId, [row]))[0];
@@ -23,9 +26,16 @@ public sealed class MessageViews(UserStore users, MessageStore messages, Receipt
     {
         if (rows.Count == 0) return [];
         var replies = await messages.FindManyAsync(db, tenantId, rows.Where(r => r.ReplyToId is not null).Select(r => r.ReplyToId!));
+        var live = rows.Concat(replies.Values).Where(r => r.DeletedAt is null).Select(r => r.Id).Distinct(StringComparer.Ordinal).ToList();
+        var reactionsByMessage = (await reactions.ForMessagesAsync(db, tenantId, live))
+            .GroupBy(r => r.MessageId, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.GroupBy(r => r.Emoji, StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
+        var pinned = await pins.PinnedAmongAsync(db, tenantId, live);
         var people = await users.FindManyAsync(db, tenantId, rows.Concat(replies.Values)
             .SelectMany(r => new[] { r.SenderId, r.ForwardedFromUserId })
+            .Concat(reactionsByMessage.Values.SelectMany(emojis => emojis.SelectMany(e => e.Take(ReactionUsersShown).Select(r => r.UserId))))
             .OfType<string>());
+        var marks = new Marks(people, reactionsByMessage, pinned, viewerId);
 
         var own = viewerId is null ? [] : rows.Where(r => r.SenderId == viewerId).ToList();
         var receiptsByConversation = new Dictionary<string, OwnReceipts>(StringComparer.Ordinal);
@@ -34,23 +44,35 @@ public sealed class MessageViews(UserStore users, MessageStore messages, Receipt
 
         return rows.Select(row =>
         {
-            var reply = row.ReplyToId is not null && replies.TryGetValue(row.ReplyToId, out var r) ? Shape(r, people, null) : null;
-            var message = Shape(row, people, reply);
+            var reply = row.ReplyToId is not null && replies.TryGetValue(row.ReplyToId, out var r) ? Shape(r, marks, null) : null;
+            var message = Shape(row, marks, reply);
             return receiptsByConversation.TryGetValue(row.ConversationId, out var receipts) && row.SenderId == viewerId
                 ? receipts.Apply(message)
                 : message;
         }).ToList();
     }
 
-    private static Message Shape(MessageRow row, Dictionary<string, UserRow> people, Message? replyTo) => new(
+    private static Message Shape(MessageRow row, Marks marks, Message? replyTo) => new(
         row.Id, row.ConversationId, row.Seq,
-        row.SenderId is not null && people.TryGetValue(row.SenderId, out var sender) ? sender.ToPublic() : null,
+        row.SenderId is not null && marks.People.TryGetValue(row.SenderId, out var sender) ? sender.ToPublic() : null,
         row.Kind, row.Text, Array.Empty<Attachment>(), row.ReplyToId, replyTo,
-        row.ForwardedFromUserId is not null && people.TryGetValue(row.ForwardedFromUserId, out var author) ? author.ToPublic() : null,
+        row.ForwardedFromUserId is not null && marks.People.TryGetValue(row.ForwardedFromUserId, out var author) ? author.ToPublic() : null,
         row.ForwardedFromConversationId, row.ForwardedFromMessageId,
-        row.MentionList, Array.Empty<Reaction>(), false, null, null, null,
+        row.MentionList, marks.ReactionsOf(row.Id), marks.Pinned.Contains(row.Id), null, null, null,
         row.ClientMessageId, UserRow.ParseJson(row.Metadata),
         Time.FromMillis(row.CreatedAt), Time.FromMillis(row.UpdatedAt), Time.FromMillis(row.EditedAt), Time.FromMillis(row.DeletedAt));
+
+    /// <summary>What a page's messages carry besides their rows: the people they name, their reactions and pins.</summary>
+    private sealed record Marks(
+        Dictionary<string, UserRow> People, Dictionary<string, List<IGrouping<string, ReactionRow>>> Reactions, HashSet<string> Pinned, string? ViewerId)
+    {
+        /// <summary>One entry per emoji, in the order first used; <c>reactedByMe</c> is for the viewer (false in shared event payloads).</summary>
+        public List<Reaction> ReactionsOf(string messageId) =>
+            Reactions.TryGetValue(messageId, out var emojis)
+                ? emojis.Select(e => new Reaction(e.Key, e.Count(), ViewerId is not null && e.Any(r => r.UserId == ViewerId),
+                    e.Take(ReactionUsersShown).Where(r => People.ContainsKey(r.UserId)).Select(r => People[r.UserId].ToPublic()).ToList())).ToList()
+                : [];
+    }
 
     private async Task<OwnReceipts> LoadReceiptsAsync(DbSession db, string tenantId, string conversationId, string viewerId, long fromSeq)
     {

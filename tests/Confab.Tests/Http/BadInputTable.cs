@@ -75,6 +75,8 @@ public static class BadInputTable
         new("client.messages.forward", "messages", "POST", "/v1/conversations/$group/messages/$m1/forward", BadInputCaller.Alice,
             """{"targetConversationId":"$target","comment":"FYI"}""", "\"targetConversationId\":\"$group\"",
             s => $$"""{"targetConversationId":"$target","comment":{{s}}}""", Status400),
+        new("client.reactions.add", "messages", "POST", "/v1/conversations/$group/messages/$m2/reactions", BadInputCaller.Alice,
+            """{"emoji":"👍"}""", "\"emoji\":\"🎉\"", s => $$"""{"emoji":{{s}}}""", Status400),
         new("client.read", "receipts", "POST", "/v1/conversations/$group/read", BadInputCaller.Alice,
             """{"upToMessageId":"$m2"}""", "\"upToMessageId\":\"$m1\"", s => $$"""{"upToMessageId":{{s}}}""", Status400Or404, BodyOptional: true),
         new("client.delivered", "receipts", "POST", "/v1/conversations/$group/delivered", BadInputCaller.Alice,
@@ -414,6 +416,17 @@ public static class BadInputTable
                 yield return Bad("targetConversationId naming nothing", """{"targetConversationId":"01ARZ3NDEKTSV4RRFFQ69G5FAV"}""", 400, 404);
                 yield return Bad("targetConversationId of 100000 characters", $$"""{"targetConversationId":{{long100k}}}""", 400, 404);
                 yield return BadUrl("unknown message", "/v1/conversations/$group/messages/01ARZ3NDEKTSV4RRFFQ69G5FAV/forward", """{"targetConversationId":"$target"}""", 404);
+                break;
+
+            case "client.reactions.add":
+                yield return Bad("empty object", "{}");
+                yield return Bad("null emoji", """{"emoji":null}""");
+                yield return Bad("emoji as a number", """{"emoji":1}""");
+                yield return Bad("a word instead of an emoji", """{"emoji":"like"}""");
+                yield return Bad("two emoji with a space", """{"emoji":"👍 👎"}""");
+                yield return Bad("markup instead of an emoji", """{"emoji":"<img src=x>"}""");
+                yield return BadUrl("unknown message", "/v1/conversations/$group/messages/01ARZ3NDEKTSV4RRFFQ69G5FAV/reactions", """{"emoji":"👍"}""", 404);
+                yield return BadUrl("message named under another conversation", "/v1/conversations/$target/messages/$m2/reactions", """{"emoji":"👍"}""", 404);
                 break;
 
             case "client.read":

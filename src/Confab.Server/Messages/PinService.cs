@@ -1,0 +1,53 @@
+using System.Globalization;
+using Confab.Contracts;
+using Confab.Server.Conversations;
+using Confab.Server.Events;
+using Confab.Server.Hosting;
+using Confab.Server.Http;
+using Confab.Server.Identity;
+using Confab.Server.Storage;
+
+namespace Confab.Server.Messages;
+
+/// <summary>Pins, with the <c>pin_messages</c> permission; every member sees the change as <c>message.updated</c>.</summary>
+public sealed class PinService(
+    Database database, ConversationGuard guard, MessageService messageService, MessageStore messages, PinStore pins, MessageViews views,
+    EventLog events, TimeProvider clock)
+{
+    public Task<Message> PinAsync(UserCaller caller, string conversationId, string messageId) => SetAsync(caller, conversationId, messageId, pin: true);
+
+    public Task<Message> UnpinAsync(UserCaller caller, string conversationId, string messageId) => SetAsync(caller, conversationId, messageId, pin: false);
+
+    public async Task<Page<Message>> ListAsync(UserCaller caller, string conversationId, string? cursor, int limit)
+    {
+        var list = "pins:" + conversationId;
+        (long, string)? before = null;
+        if (cursor is not null)
+        {
+            var parts = Cursor.Decode(list, cursor, 2);
+            before = (Cursor.DecodeNumber(parts[0]), parts[1]);
+        }
+        return await database.ReadAsync(async db =>
+        {
+            await guard.LoadAsync(db, caller.TenantId, conversationId, caller.UserId);
+            var page = Paging.From(await pins.ListAsync(db, caller.TenantId, conversationId, before, limit + 1), limit, p => p,
+                p => Cursor.Encode(list, p.PinnedAt.ToString(CultureInfo.InvariantCulture), p.MessageId));
+            var rows = await messages.FindManyAsync(db, caller.TenantId, page.Items.Select(p => p.MessageId));
+            var shown = await views.BuildAsync(db, caller.TenantId, caller.UserId, page.Items.Select(p => rows[p.MessageId]).ToList());
+            return new Page<Message>(shown, page.NextCursor);
+        });
+    }
+
+    private Task<Message> SetAsync(UserCaller caller, string conversationId, string messageId, bool pin) => database.WriteAsync(async db =>
+    {
+        (await guard.LoadAsync(db, caller.TenantId, conversationId, caller.UserId)).Require(Conversations.Permissions.PinMessages);
+        var row = await messageService.FindVisibleAsync(db, caller, conversationId, messageId);
+        if (row.DeletedAt is not null) throw ApiException.Conflict(ErrorCodes.MessageDeleted, "A deleted message cannot be pinned.");
+        var changed = pin
+            ? await pins.PinAsync(db, caller.TenantId, conversationId, messageId, caller.UserId, Time.Now(clock))
+            : await pins.UnpinAsync(db, caller.TenantId, conversationId, messageId);
+        if (changed)
+            await events.ToConversationAsync(db, caller.TenantId, conversationId, EventTypes.MessageUpdated, await views.BuildOneAsync(db, caller.TenantId, null, row));
+        return await views.BuildOneAsync(db, caller.TenantId, caller.UserId, row);
+    });
+}
