@@ -83,12 +83,7 @@ public sealed partial class ConversationService(
 
     public async Task<Page<Conversation>> ListAsync(UserCaller caller, ConversationFilter filter, string? cursor, int limit)
     {
-        (long, string)? after = null;
-        if (cursor is not null)
-        {
-            var parts = Cursor.Decode(ListName(caller, filter), cursor, 2);
-            after = (Cursor.DecodeNumber(parts[0]), parts[1]);
-        }
+        var after = Cursor.DecodePosition(ListName(caller, filter), cursor);
         if (filter.Type is not null) Check.OneOf(filter.Type, "type", ConversationTypes.All);
         if (filter.Role is not null) Check.OneOf(filter.Role, "role", Roles.All);
 
@@ -96,7 +91,7 @@ public sealed partial class ConversationService(
         {
             var rows = await conversations.ListForUserAsync(db, caller.TenantId, caller.UserId, filter with { Now = Time.Now(clock) }, after, limit + 1);
             var page = Paging.From(rows, limit, r => r,
-                r => Cursor.Encode(ListName(caller, filter), r.Conversation.ActivityAt.ToString(CultureInfo.InvariantCulture), r.Conversation.Id));
+                r => Cursor.EncodePosition(ListName(caller, filter), r.Conversation.ActivityAt, r.Conversation.Id));
             var shown = await views.BuildAsync(db, caller.TenantId, caller.UserId,
                 page.Items.Select(r => (r.Conversation, (MemberRow?)r.Member, r.UnreadCount)).ToList());
             return new Page<Conversation>(shown, page.NextCursor);

@@ -22,18 +22,13 @@ public sealed class MemberService(
 
     public async Task<Page<Member>> ListAsync(UserCaller caller, string conversationId, string? cursor, int limit)
     {
-        (long, string)? after = null;
-        if (cursor is not null)
-        {
-            var parts = Cursor.Decode("members:" + conversationId, cursor, 2);
-            after = (Cursor.DecodeNumber(parts[0]), parts[1]);
-        }
+        var after = Cursor.DecodePosition("members:" + conversationId, cursor);
         return await database.ReadAsync(async db =>
         {
             await guard.LoadAsync(db, caller.TenantId, conversationId, caller.UserId);
             var rows = await members.ListAsync(db, caller.TenantId, conversationId, after, limit + 1);
             var page = Paging.From(rows, limit, r => r,
-                r => Cursor.Encode("members:" + conversationId, r.JoinedAt.ToString(System.Globalization.CultureInfo.InvariantCulture), r.UserId));
+                r => Cursor.EncodePosition("members:" + conversationId, r.JoinedAt, r.UserId));
             return new Page<Member>(await views.BuildMembersAsync(db, caller.TenantId, page.Items), page.NextCursor);
         });
     }

@@ -31,6 +31,18 @@ public static class Cursor
         return parts[1..];
     }
 
+    /// <summary>A (number, id) position, the usual key of a time-ordered list, in a cursor of <paramref name="list"/>.</summary>
+    public static string EncodePosition(string list, long number, string id) =>
+        Encode(list, number.ToString(System.Globalization.CultureInfo.InvariantCulture), id);
+
+    /// <summary>The (number, id) position of a cursor of <paramref name="list"/>, or null for the first page.</summary>
+    public static (long Number, string Id)? DecodePosition(string list, string? cursor)
+    {
+        if (cursor is null) return null;
+        var parts = Decode(list, cursor, 2);
+        return (DecodeNumber(parts[0]), parts[1]);
+    }
+
     public static long DecodeNumber(string value) =>
         long.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var number) ? number : throw Rejected();
 

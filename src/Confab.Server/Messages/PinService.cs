@@ -1,4 +1,3 @@
-using System.Globalization;
 using Confab.Contracts;
 using Confab.Server.Conversations;
 using Confab.Server.Events;
@@ -21,17 +20,12 @@ public sealed class PinService(
     public async Task<Page<Message>> ListAsync(UserCaller caller, string conversationId, string? cursor, int limit)
     {
         var list = "pins:" + conversationId;
-        (long, string)? before = null;
-        if (cursor is not null)
-        {
-            var parts = Cursor.Decode(list, cursor, 2);
-            before = (Cursor.DecodeNumber(parts[0]), parts[1]);
-        }
+        var before = Cursor.DecodePosition(list, cursor);
         return await database.ReadAsync(async db =>
         {
             await guard.LoadAsync(db, caller.TenantId, conversationId, caller.UserId);
             var page = Paging.From(await pins.ListAsync(db, caller.TenantId, conversationId, before, limit + 1), limit, p => p,
-                p => Cursor.Encode(list, p.PinnedAt.ToString(CultureInfo.InvariantCulture), p.MessageId));
+                p => Cursor.EncodePosition(list, p.PinnedAt, p.MessageId));
             var rows = await messages.FindManyAsync(db, caller.TenantId, page.Items.Select(p => p.MessageId));
             var shown = await views.BuildAsync(db, caller.TenantId, caller.UserId, page.Items.Select(p => rows[p.MessageId]).ToList());
             return new Page<Message>(shown, page.NextCursor);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Confab.Contracts;
 using Confab.Server.Conversations;
 using Confab.Server.Hosting;
@@ -33,16 +32,11 @@ public sealed class StarService(
     public async Task<Page<Message>> ListAsync(UserCaller caller, string? cursor, int limit)
     {
         var list = $"{List}:{caller.UserId}";
-        (long, string)? before = null;
-        if (cursor is not null)
-        {
-            var parts = Cursor.Decode(list, cursor, 2);
-            before = (Cursor.DecodeNumber(parts[0]), parts[1]);
-        }
+        var before = Cursor.DecodePosition(list, cursor);
         return await database.ReadAsync(async db =>
         {
             var page = Paging.From(await stars.ListAsync(db, caller.TenantId, caller.UserId, before, limit + 1), limit, s => s,
-                s => Cursor.Encode(list, s.StarredAt.ToString(CultureInfo.InvariantCulture), s.MessageId));
+                s => Cursor.EncodePosition(list, s.StarredAt, s.MessageId));
             var rows = await messages.FindManyAsync(db, caller.TenantId, page.Items.Select(s => s.MessageId));
             var shown = await views.BuildAsync(db, caller.TenantId, caller.UserId, page.Items.Select(s => rows[s.MessageId]).ToList());
             return new Page<Message>(shown, page.NextCursor);
