@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Confab.Contracts;
 
 /// <summary>
-/// A conversation. The caller's own settings (<c>UnreadCount</c>, <c>Muted</c>, <c>Pinned</c>, <c>Archived</c>,
+/// A conversation. The caller's own settings (<c>UnreadCount</c>, <c>UnreadMentionCount</c>, <c>Muted</c>, <c>Pinned</c>, <c>Archived</c>,
 /// <c>MyRole</c>) are absent from event payloads, which every member shares; <c>Members</c> only comes with
 /// <c>GET /v1/conversations/{id}</c>.
 /// </summary>
@@ -20,6 +20,7 @@ public sealed record Conversation(
     string? PublicUsername,
     Message? LastMessage,
     long? UnreadCount,
+    long? UnreadMentionCount,
     bool ReadOnly,
     JsonElement? Metadata,
     bool? Muted,

@@ -16,6 +16,9 @@ public static class EventTypes
     public const string MessageReceipt = "message.receipt";
     public const string UnreadUpdated = "unread.updated";
 
+    /// <summary>To one user: something concerns it (a mention).</summary>
+    public const string Notification = "notification";
+
     /// <summary>Ephemeral: not in the log, no <c>seq</c>.</summary>
     public const string Typing = "typing";
 

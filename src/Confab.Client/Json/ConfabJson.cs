@@ -49,6 +49,7 @@ internal static class ConfabJson
 [JsonSerializable(typeof(MemberEvent))]
 [JsonSerializable(typeof(UnreadUpdatedEvent))]
 [JsonSerializable(typeof(TypingEvent))]
+[JsonSerializable(typeof(NotificationEvent))]
 [JsonSerializable(typeof(PresenceEvent))]
 [JsonSerializable(typeof(Tenant))]
 [JsonSerializable(typeof(Page<Tenant>))]

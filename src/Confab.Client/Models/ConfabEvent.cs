@@ -35,6 +35,9 @@ public sealed record ConfabEvent(string Type, JsonElement Payload, long? Seq)
     /// <summary>unread.updated.</summary>
     public UnreadUpdatedEvent AsUnreadUpdated() => As(ConfabJson.Info<UnreadUpdatedEvent>(), EventTypes.UnreadUpdated);
 
+    /// <summary>notification (to this user only, e.g. a mention).</summary>
+    public NotificationEvent AsNotification() => As(ConfabJson.Info<NotificationEvent>(), EventTypes.Notification);
+
     /// <summary>typing (ephemeral).</summary>
     public TypingEvent AsTyping() => As(ConfabJson.Info<TypingEvent>(), EventTypes.Typing);
 
@@ -59,6 +62,10 @@ public sealed record UnreadUpdatedEvent(string ConversationId, long UnreadCount,
 
 /// <summary>Someone typing; it lapses by itself at <c>ExpiresAt</c> unless renewed (the server then sends IsTyping false).</summary>
 public sealed record TypingEvent(string ConversationId, string UserId, User? User, bool IsTyping, DateTimeOffset? ExpiresAt);
+
+/// <summary>Something that concerns this user, such as a mention (<c>Kind</c> "mention").</summary>
+public sealed record NotificationEvent(
+    string Id, string Kind, string Title, string? Body, string ConversationId, string MessageId, User? Actor, bool Read, DateTimeOffset CreatedAt);
 
 /// <summary>A user's presence: online, away, busy or offline (with <c>LastSeenAt</c>).</summary>
 public sealed record PresenceEvent(string UserId, string Status, DateTimeOffset? LastSeenAt);

@@ -68,10 +68,10 @@ public sealed partial class ConversationService(
             foreach (var member in memberRows) await members.InsertAsync(db, member);
 
             var position = await events.ToConversationAsync(db, caller.TenantId, row.Id, EventTypes.ConversationCreated,
-                await views.BuildOneAsync(db, caller.TenantId, null, row, null, 0));
+                await views.BuildOneAsync(db, caller.TenantId, null, row, null, UnreadCounts.None));
             foreach (var member in memberRows) await members.OpenPeriodAsync(db, member, position);
 
-            return (await views.BuildDetailAsync(db, caller.TenantId, caller.UserId, row, memberRows[0], 0), true);
+            return (await views.BuildDetailAsync(db, caller.TenantId, caller.UserId, row, memberRows[0], UnreadCounts.None), true);
         });
     }
 
@@ -93,7 +93,7 @@ public sealed partial class ConversationService(
             var page = Paging.From(rows, limit, r => r,
                 r => Cursor.EncodePosition(ListName(caller, filter), r.Conversation.ActivityAt, r.Conversation.Id));
             var shown = await views.BuildAsync(db, caller.TenantId, caller.UserId,
-                page.Items.Select(r => (r.Conversation, (MemberRow?)r.Member, r.UnreadCount)).ToList());
+                page.Items.Select(r => (r.Conversation, (MemberRow?)r.Member, r.Unread)).ToList());
             return new Page<Conversation>(shown, page.NextCursor);
         });
     }
@@ -181,7 +181,7 @@ public sealed partial class ConversationService(
         row.UpdatedAt = now;
         await conversations.UpdateSharedAsync(db, row);
         await events.ToConversationAsync(db, row.TenantId, row.Id, EventTypes.ConversationUpdated,
-            await views.BuildOneAsync(db, row.TenantId, null, row, null, 0));
+            await views.BuildOneAsync(db, row.TenantId, null, row, null, UnreadCounts.None));
     }
 
     private async Task<Conversation> ReturnExistingDirectAsync(WriteSession db, UserCaller caller, ConversationRow existing)
@@ -217,8 +217,8 @@ public sealed partial class ConversationService(
         }
     }
 
-    private async Task<long> UnreadAsync(DbSession db, UserCaller caller, ConversationAccess access) =>
-        access.Member is null ? 0 : await conversations.UnreadCountAsync(db, caller.TenantId, access.Conversation.Id, caller.UserId);
+    private async Task<UnreadCounts> UnreadAsync(DbSession db, UserCaller caller, ConversationAccess access) =>
+        access.Member is null ? UnreadCounts.None : await conversations.UnreadCountsAsync(db, caller.TenantId, access.Conversation.Id, caller.UserId);
 
     /// <summary>A cursor belongs to one user's list with one set of filters.</summary>
     private static string ListName(UserCaller caller, ConversationFilter filter) =>

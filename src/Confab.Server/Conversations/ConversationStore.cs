@@ -7,7 +7,16 @@ public sealed class ListedConversation
 {
     public required ConversationRow Conversation { get; init; }
     public required MemberRow Member { get; init; }
+    public required UnreadCounts Unread { get; init; }
+}
+
+/// <summary>A member's unread messages in a conversation, and how many of them mention it.</summary>
+public sealed class UnreadCounts
+{
+    public static readonly UnreadCounts None = new();
+
     public long UnreadCount { get; init; }
+    public long UnreadMentionCount { get; init; }
 }
 
 public sealed record ConversationFilter(
@@ -19,18 +28,26 @@ public sealed class ConversationStore
     public const string Columns =
         "tenant_id, id, type, title, description, avatar_url, public_username, read_only, metadata, owner_id, direct_key, member_count, last_seq, activity_at, created_at, updated_at";
 
-    /// <summary>Unread messages of member <c>m</c> in conversation <c>c</c>: others' live messages past the read pointer, not hidden by the member.</summary>
-    public const string UnreadCountSql =
-        """
+    /// <summary>Unread messages of member <c>m</c>: others' live messages past its read pointer, not hidden by it.</summary>
+    public static readonly string UnreadCountSql = Unread("");
+
+    /// <summary>Those of the unread messages that mention member <c>m</c> (mentions are a JSON array of user IDs).</summary>
+    public static readonly string UnreadMentionCountSql = Unread("AND instr(COALESCE(x.mentions, ''), '\"' || m.user_id || '\"') > 0");
+
+    private static string Unread(string condition) =>
+        $"""
         (SELECT COUNT(*) FROM messages x
          WHERE x.tenant_id = m.tenant_id AND x.conversation_id = m.conversation_id AND x.seq > m.last_read_seq
-           AND x.deleted_at IS NULL AND COALESCE(x.sender_id, '') <> m.user_id
+           AND x.deleted_at IS NULL AND COALESCE(x.sender_id, '') <> m.user_id {condition}
            AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.tenant_id = x.tenant_id AND h.user_id = m.user_id AND h.message_id = x.id))
         """;
 
-    public Task<long> UnreadCountAsync(DbSession db, string tenantId, string conversationId, string userId) => db.ScalarAsync<long>(
-        $"SELECT {UnreadCountSql} FROM members m WHERE m.tenant_id = @tenantId AND m.conversation_id = @conversationId AND m.user_id = @userId",
-        new { tenantId, conversationId, userId });
+    public async Task<UnreadCounts> UnreadCountsAsync(DbSession db, string tenantId, string conversationId, string userId) =>
+        await db.QuerySingleOrDefaultAsync<UnreadCounts>(
+            $"""
+            SELECT {UnreadCountSql} AS unread_count, {UnreadMentionCountSql} AS unread_mention_count
+            FROM members m WHERE m.tenant_id = @tenantId AND m.conversation_id = @conversationId AND m.user_id = @userId
+            """, new { tenantId, conversationId, userId }) ?? UnreadCounts.None;
 
     public Task InsertAsync(DbSession db, ConversationRow row) => db.ExecuteAsync(
         """
@@ -84,9 +101,9 @@ public sealed class ConversationStore
     {
         var prefixedConversation = string.Join(", ", Columns.Split(", ").Select(c => "c." + c));
         var prefixedMember = string.Join(", ", MemberStore.Columns.Split(", ").Select(c => "m." + c));
-        return await db.QueryAsync<ConversationRow, MemberRow, long, ListedConversation>(
+        return await db.QueryAsync<ConversationRow, MemberRow, UnreadCounts, ListedConversation>(
             $"""
-            SELECT {prefixedConversation}, {prefixedMember}, {UnreadCountSql} AS unread_count
+            SELECT {prefixedConversation}, {prefixedMember}, {UnreadCountSql} AS unread_count, {UnreadMentionCountSql} AS unread_mention_count
             FROM members m JOIN conversations c ON c.tenant_id = m.tenant_id AND c.id = m.conversation_id
             WHERE m.tenant_id = @tenantId AND m.user_id = @userId AND m.archived = @archived
               AND (@type IS NULL OR c.type = @type)
@@ -99,7 +116,7 @@ public sealed class ConversationStore
             ORDER BY c.activity_at DESC, c.id DESC
             LIMIT @limit
             """,
-            (conversation, member, unread) => new ListedConversation { Conversation = conversation, Member = member, UnreadCount = unread },
+            (conversation, member, unread) => new ListedConversation { Conversation = conversation, Member = member, Unread = unread },
             new
             {
                 tenantId, userId, archived = filter.Archived, type = filter.Type, pinned = filter.Pinned, muted = filter.Muted,

@@ -16,7 +16,7 @@ public sealed class ConversationViews(
 
     /// <summary>Conversations as <paramref name="viewerId"/> sees them (its member row, may be null for a public channel), or neutral when null.</summary>
     public async Task<IReadOnlyList<Conversation>> BuildAsync(
-        DbSession db, string tenantId, string? viewerId, IReadOnlyList<(ConversationRow Row, MemberRow? Viewer, long Unread)> items)
+        DbSession db, string tenantId, string? viewerId, IReadOnlyList<(ConversationRow Row, MemberRow? Viewer, UnreadCounts Unread)> items)
     {
         if (items.Count == 0) return [];
         var ids = items.Select(i => i.Row.Id).ToList();
@@ -42,11 +42,11 @@ public sealed class ConversationViews(
             viewerId is not null)).ToList();
     }
 
-    public async Task<Conversation> BuildOneAsync(DbSession db, string tenantId, string? viewerId, ConversationRow row, MemberRow? viewer, long unread) =>
+    public async Task<Conversation> BuildOneAsync(DbSession db, string tenantId, string? viewerId, ConversationRow row, MemberRow? viewer, UnreadCounts unread) =>
         (await BuildAsync(db, tenantId, viewerId, [(row, viewer, unread)]))[0];
 
     /// <summary>The detail view: the conversation with its first members.</summary>
-    public async Task<Conversation> BuildDetailAsync(DbSession db, string tenantId, string viewerId, ConversationRow row, MemberRow? viewer, long unread)
+    public async Task<Conversation> BuildDetailAsync(DbSession db, string tenantId, string viewerId, ConversationRow row, MemberRow? viewer, UnreadCounts unread)
     {
         var conversation = await BuildOneAsync(db, tenantId, viewerId, row, viewer, unread);
         var memberRows = await members.ListAsync(db, tenantId, row.Id, null, DetailMemberLimit);
@@ -64,10 +64,10 @@ public sealed class ConversationViews(
     public async Task<Member> BuildMemberAsync(DbSession db, string tenantId, MemberRow row, long? bannedUntil = null) =>
         (await BuildMembersAsync(db, tenantId, [row], bannedUntil))[0];
 
-    private Conversation Shape(ConversationRow row, MemberRow? viewer, long? unread, IReadOnlyList<User> participants,
+    private Conversation Shape(ConversationRow row, MemberRow? viewer, UnreadCounts? unread, IReadOnlyList<User> participants,
         IReadOnlyList<string> adminIds, Message? lastMessage, bool personal) => new(
         row.Id, row.Type, row.Title, row.Description, row.AvatarUrl, participants, row.MemberCount, row.OwnerId, adminIds,
-        row.PublicUsername, lastMessage, unread, row.ReadOnly, UserRow.ParseJson(row.Metadata),
+        row.PublicUsername, lastMessage, unread?.UnreadCount, unread?.UnreadMentionCount, row.ReadOnly, UserRow.ParseJson(row.Metadata),
         personal ? viewer?.NotificationsMutedAt(clock.GetUtcNow()) ?? false : null,
         personal && viewer?.NotificationsMutedAt(clock.GetUtcNow()) == true ? Time.FromMillis(viewer.NotificationsMutedUntil) : null,
         personal ? viewer?.Pinned ?? false : null,

@@ -89,6 +89,7 @@ public sealed class MessageService(
                 Mentions = draft.Mentions.Count == 0 ? null : JsonSerializer.Serialize(draft.Mentions),
                 Metadata = draft.Metadata, ClientMessageId = draft.ClientMessageId, CreatedAt = Time.Now(clock),
             });
+            await NotifyMentionedAsync(db, row);
             return (await views.BuildOneAsync(db, poster.TenantId, poster.UserId, row), true);
         });
 
@@ -194,6 +195,25 @@ public sealed class MessageService(
         await pins.DeleteForMessageAsync(db, row.TenantId, row.Id);
         await events.ToConversationAsync(db, row.TenantId, row.ConversationId, EventTypes.MessageDeleted,
             new { conversationId = row.ConversationId, messageId = row.Id });
+    }
+
+    public const int NotificationPreviewLength = 140;
+
+    /// <summary>Each member the message mentions (but its sender) gets a <c>notification</c> on all its devices.</summary>
+    private async Task NotifyMentionedAsync(WriteSession db, MessageRow row)
+    {
+        var mentioned = row.MentionList.Where(id => id != row.SenderId).ToList();
+        if (mentioned.Count == 0) return;
+        var actor = row.SenderId is null ? null : (await users.FindAnyAsync(db, row.TenantId, row.SenderId))?.ToPublic();
+        var body = row.Text is { Length: > NotificationPreviewLength } text ? text[..NotificationPreviewLength] + "…" : row.Text;
+        foreach (var userId in mentioned)
+        {
+            await events.ToUserAsync(db, row.TenantId, userId, EventTypes.Notification, new
+            {
+                id = Ids.New(clock), kind = "mention", title = $"{actor?.Name ?? "Someone"} mentioned you", body,
+                conversationId = row.ConversationId, messageId = row.Id, actor, read = false, createdAt = Time.FromMillis(row.CreatedAt),
+            });
+        }
     }
 
     /// <summary>Takes the conversation's next seq, stores the message and announces it, all in the caller's transaction.</summary>

@@ -57,7 +57,7 @@ public sealed class ReceiptService(
                 if (status == ReceiptStatus.Read) await AnnounceUnreadAsync(db, caller, conversationId);
             }
 
-            var unread = await conversations.UnreadCountAsync(db, caller.TenantId, conversationId, caller.UserId);
+            var unread = (await conversations.UnreadCountsAsync(db, caller.TenantId, conversationId, caller.UserId)).UnreadCount;
             var upToId = await messages.IdAtSeqAsync(db, caller.TenantId, conversationId, Math.Max(target, current));
             return new ReceiptResult(conversationId, caller.UserId, status, upToId, unread);
         });

@@ -1,4 +1,5 @@
 using Confab.Client;
+using Confab.Contracts;
 using Confab.Tests.Infrastructure;
 
 namespace Confab.Tests.Client;
@@ -29,5 +30,28 @@ public sealed class MessageMarksClientTests(ConfabServer server) : IClassFixture
         Assert.Equal([message.Id], (await ben.Messages.ListStarredAsync()).Items.Select(m => m.Id));
         await ben.Messages.UnstarAsync(group, message.Id);
         Assert.Empty((await ben.Messages.ListStarredAsync()).Items);
+    }
+
+    [Fact]
+    public async Task A_mention_arrives_as_a_typed_notification_on_the_sdk_socket()
+    {
+        var tenant = await SdkTenant.CreateAsync(server);
+        var ava = await tenant.UserAsync("ava");
+        var benToken = await tenant.TokenAsync("ben");
+        var group = await SdkTenant.GroupAsync(ava, "ben");
+        await using var socket = new ConfabSocket(tenant.BaseAddress, benToken);
+        await socket.ConnectAsync();
+
+        var sent = await ava.Messages.SendAsync(group, new SendMessageRequest { Text = "@ben look", Mentions = ["ben"] });
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await foreach (var e in socket.ReadEventsAsync(timeout.Token))
+        {
+            if (e.Type != EventTypes.Notification) continue;
+            var notification = e.AsNotification();
+            Assert.Equal(("mention", sent.Message.Id, "ava"), (notification.Kind, notification.MessageId, notification.Actor?.Id));
+            return;
+        }
+        Assert.Fail("The event stream ended without the notification.");
     }
 }
