@@ -90,7 +90,7 @@ public sealed class ConversationStore
 
     public async Task DeleteAsync(DbSession db, string tenantId, string id)
     {
-        foreach (var table in new[] { "members", "conversation_bans", "messages", "hidden_messages", "receipt_moves", "reactions", "pins", "stars" })
+        foreach (var table in new[] { "members", "conversation_bans", "messages", "hidden_messages", "receipt_moves", "reactions", "pins", "stars", "reports" })
             await db.ExecuteAsync($"DELETE FROM {table} WHERE tenant_id = @tenantId AND conversation_id = @id", new { tenantId, id });
         await db.ExecuteAsync("DELETE FROM conversations WHERE tenant_id = @tenantId AND id = @id", new { tenantId, id });
     }

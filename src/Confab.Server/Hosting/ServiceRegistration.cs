@@ -3,6 +3,7 @@ using Confab.Server.Demo;
 using Confab.Server.Events;
 using Confab.Server.Identity;
 using Confab.Server.Messages;
+using Confab.Server.Moderation;
 using Confab.Server.Realtime;
 using Confab.Server.Receipts;
 using Confab.Server.Storage;
@@ -56,6 +57,8 @@ public static class ServiceRegistration
         services.AddSingleton<PinService>();
         services.AddSingleton<StarStore>();
         services.AddSingleton<StarService>();
+        services.AddSingleton<ReportStore>();
+        services.AddSingleton<ReportService>();
         services.AddSingleton<ReceiptStore>();
         services.AddSingleton<ReceiptService>();
 

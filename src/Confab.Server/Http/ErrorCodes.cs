@@ -40,6 +40,8 @@ public static class ErrorCodes
     public const string InvalidReply = "INVALID_REPLY";
     public const string InvalidEmoji = "INVALID_EMOJI";
     public const string ReactionLimit = "REACTION_LIMIT";
+    public const string ReportNotFound = "REPORT_NOT_FOUND";
+    public const string ReportResolved = "REPORT_RESOLVED";
     public const string ResyncRequired = "RESYNC_REQUIRED";
     public const string ResumeGap = "RESUME_GAP";
     public const string WebSocketRequired = "WEBSOCKET_REQUIRED";

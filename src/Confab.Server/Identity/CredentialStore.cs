@@ -19,7 +19,7 @@ public sealed class CredentialStore(Database database, TimeProvider clock)
             """
             SELECT u.tenant_id, u.id AS user_id, u.role, s.expires_at
             FROM sessions s JOIN users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id
-            WHERE s.token_hash = @hash AND s.expires_at > @now AND u.deleted_at IS NULL
+            WHERE s.token_hash = @hash AND s.expires_at > @now AND u.deleted_at IS NULL AND (u.banned_until IS NULL OR u.banned_until <= @now)
             """,
             new { hash = Secrets.Hash(token), now = Time.Now(clock) }));
         return row is null ? null : new AuthenticatedSession(row.ToCaller(), row.ExpiresAt);
@@ -28,8 +28,11 @@ public sealed class CredentialStore(Database database, TimeProvider clock)
     public async Task<UserCaller?> FindUserAsync(string tenantId, string userId)
     {
         var row = await database.ReadAsync(db => db.QuerySingleOrDefaultAsync<CallerRow>(
-            "SELECT tenant_id, id AS user_id, role FROM users WHERE tenant_id = @tenantId AND id = @userId AND deleted_at IS NULL",
-            new { tenantId, userId }));
+            """
+            SELECT tenant_id, id AS user_id, role FROM users
+            WHERE tenant_id = @tenantId AND id = @userId AND deleted_at IS NULL AND (banned_until IS NULL OR banned_until <= @now)
+            """,
+            new { tenantId, userId, now = Time.Now(clock) }));
         return row?.ToCaller();
     }
 

@@ -180,6 +180,13 @@ public sealed class MessageService(
             return await views.BuildOneAsync(db, caller.TenantId, caller.UserId, row);
         });
 
+    /// <summary>A moderator's take-down: tombstones the message (if it is not one already) whatever its sender or age.</summary>
+    public async Task TakeDownAsync(WriteSession db, string tenantId, string conversationId, string messageId)
+    {
+        if (await messages.FindAsync(db, tenantId, conversationId, messageId) is { DeletedAt: null } row)
+            await TombstoneAsync(db, row, Time.Now(clock));
+    }
+
     /// <summary>Tombstones every live message of a user who is being deleted with <c>messages=delete</c>.</summary>
     public async Task TombstoneAllBySenderAsync(WriteSession db, string tenantId, string senderId)
     {

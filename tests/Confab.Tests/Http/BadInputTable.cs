@@ -77,6 +77,8 @@ public static class BadInputTable
             s => $$"""{"targetConversationId":"$target","comment":{{s}}}""", Status400),
         new("client.reactions.add", "messages", "POST", "/v1/conversations/$group/messages/$m2/reactions", BadInputCaller.Alice,
             """{"emoji":"👍"}""", "\"emoji\":\"🎉\"", s => $$"""{"emoji":{{s}}}""", Status400),
+        new("client.messages.report", "messages", "POST", "/v1/conversations/$group/messages/$m2/report", BadInputCaller.Alice,
+            """{"reason":"spam"}""", "\"reason\":\"abuse\"", s => $$"""{"reason":{{s}}}""", Status400),
         new("client.read", "receipts", "POST", "/v1/conversations/$group/read", BadInputCaller.Alice,
             """{"upToMessageId":"$m2"}""", "\"upToMessageId\":\"$m1\"", s => $$"""{"upToMessageId":{{s}}}""", Status400Or404, BodyOptional: true),
         new("client.delivered", "receipts", "POST", "/v1/conversations/$group/delivered", BadInputCaller.Alice,
@@ -427,6 +429,14 @@ public static class BadInputTable
                 yield return Bad("markup instead of an emoji", """{"emoji":"<img src=x>"}""");
                 yield return BadUrl("unknown message", "/v1/conversations/$group/messages/01ARZ3NDEKTSV4RRFFQ69G5FAV/reactions", """{"emoji":"👍"}""", 404);
                 yield return BadUrl("message named under another conversation", "/v1/conversations/$target/messages/$m2/reactions", """{"emoji":"👍"}""", 404);
+                break;
+
+            case "client.messages.report":
+                yield return Bad("empty object", "{}");
+                yield return Bad("null reason", """{"reason":null}""");
+                yield return Bad("blank reason", """{"reason":"   "}""");
+                yield return Bad("reason as an array", """{"reason":["spam"]}""");
+                yield return BadUrl("unknown message", "/v1/conversations/$group/messages/01ARZ3NDEKTSV4RRFFQ69G5FAV/report", """{"reason":"spam"}""", 404);
                 break;
 
             case "client.read":
