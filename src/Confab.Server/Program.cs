@@ -56,6 +56,7 @@ server.MapUserEndpoints(client);
 client.MapConversationEndpoints();
 client.MapMessageEndpoints(server);
 client.MapMessageMarkEndpoints();
+client.MapSearchEndpoints();
 client.MapReportEndpoints(server);
 client.MapReceiptEndpoints();
 client.MapEventEndpoints();

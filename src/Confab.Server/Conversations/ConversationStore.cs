@@ -90,6 +90,10 @@ public sealed class ConversationStore
 
     public async Task DeleteAsync(DbSession db, string tenantId, string id)
     {
+        const string keysOfConversation =
+            "SELECT k.id FROM search_keys k JOIN messages x ON x.tenant_id = k.tenant_id AND x.id = k.message_id WHERE x.tenant_id = @tenantId AND x.conversation_id = @id";
+        await db.ExecuteAsync($"DELETE FROM message_text WHERE rowid IN ({keysOfConversation})", new { tenantId, id });
+        await db.ExecuteAsync($"DELETE FROM search_keys WHERE id IN ({keysOfConversation})", new { tenantId, id });
         foreach (var table in new[] { "members", "conversation_bans", "messages", "hidden_messages", "receipt_moves", "reactions", "pins", "stars", "reports" })
             await db.ExecuteAsync($"DELETE FROM {table} WHERE tenant_id = @tenantId AND conversation_id = @id", new { tenantId, id });
         await db.ExecuteAsync("DELETE FROM conversations WHERE tenant_id = @tenantId AND id = @id", new { tenantId, id });

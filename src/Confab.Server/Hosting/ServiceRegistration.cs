@@ -57,6 +57,8 @@ public static class ServiceRegistration
         services.AddSingleton<PinService>();
         services.AddSingleton<StarStore>();
         services.AddSingleton<StarService>();
+        services.AddSingleton<SearchStore>();
+        services.AddSingleton<SearchService>();
         services.AddSingleton<ReportStore>();
         services.AddSingleton<ReportService>();
         services.AddSingleton<ReceiptStore>();

@@ -18,7 +18,8 @@ public sealed record Poster(string TenantId, string? UserId, bool ByBackend);
 /// <summary>History, sending, editing, deleting and forwarding, with their rules and windows.</summary>
 public sealed class MessageService(
     Database database, MessageStore messages, ConversationStore conversations, MemberStore members, UserStore users,
-    TenantService tenants, ConversationGuard guard, MessageViews views, ReactionStore reactions, PinStore pins, EventLog events, TimeProvider clock)
+    TenantService tenants, ConversationGuard guard, MessageViews views, ReactionStore reactions, PinStore pins, SearchStore search,
+    EventLog events, TimeProvider clock)
 {
     public async Task<Page<Message>> ListAsync(UserCaller caller, string conversationId, MessageQuery query)
     {
@@ -112,6 +113,7 @@ public sealed class MessageService(
             row.UpdatedAt = now;
             row.EditedAt = now;
             await messages.UpdateTextAsync(db, row);
+            await search.IndexAsync(db, caller.TenantId, row.Id, row.Text);
             await events.ToConversationAsync(db, caller.TenantId, conversationId, EventTypes.MessageUpdated, await views.BuildOneAsync(db, caller.TenantId, null, row));
             return await views.BuildOneAsync(db, caller.TenantId, caller.UserId, row);
         });
@@ -199,6 +201,7 @@ public sealed class MessageService(
     {
         await messages.TombstoneAsync(db, row.TenantId, row.Id, now);
         await reactions.DeleteForMessageAsync(db, row.TenantId, row.Id);
+        await search.RemoveAsync(db, row.TenantId, row.Id);
         await pins.DeleteForMessageAsync(db, row.TenantId, row.Id);
         await events.ToConversationAsync(db, row.TenantId, row.ConversationId, EventTypes.MessageDeleted,
             new { conversationId = row.ConversationId, messageId = row.Id });
@@ -228,6 +231,7 @@ public sealed class MessageService(
     {
         row.Seq = await conversations.NextSeqAsync(db, row.TenantId, conversation.Id, row.CreatedAt);
         await messages.InsertAsync(db, row);
+        await search.IndexAsync(db, row.TenantId, row.Id, row.Text);
         await members.UnarchiveAllAsync(db, row.TenantId, conversation.Id);
         await events.ToConversationAsync(db, row.TenantId, conversation.Id, EventTypes.MessageCreated, await views.BuildOneAsync(db, row.TenantId, null, row));
         return row;

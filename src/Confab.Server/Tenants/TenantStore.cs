@@ -19,7 +19,7 @@ public sealed class TenantStore
     /// <summary>Every table holding tenant data; deleting a tenant empties each of them for it.</summary>
     private static readonly string[] TenantTables =
         ["api_keys", "users", "sessions", "conversations", "members", "conversation_bans", "messages",
-         "hidden_messages", "receipt_moves", "events", "membership_periods", "reactions", "pins", "stars", "reports"];
+         "hidden_messages", "receipt_moves", "events", "membership_periods", "reactions", "pins", "stars", "reports", "search_keys"];
 
     public Task InsertAsync(DbSession db, TenantRow tenant) => db.ExecuteAsync(
         "INSERT INTO tenants (id, name, settings, created_at) VALUES (@Id, @Name, @Settings, @CreatedAt)", tenant);
@@ -36,6 +36,7 @@ public sealed class TenantStore
 
     public async Task<bool> DeleteAsync(DbSession db, string id)
     {
+        await db.ExecuteAsync("DELETE FROM message_text WHERE rowid IN (SELECT k.id FROM search_keys k WHERE k.tenant_id = @id)", new { id });
         foreach (var table in TenantTables)
             await db.ExecuteAsync($"DELETE FROM {table} WHERE tenant_id = @id", new { id });
         return await db.ExecuteAsync("DELETE FROM tenants WHERE id = @id", new { id }) > 0;

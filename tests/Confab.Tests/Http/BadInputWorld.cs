@@ -183,9 +183,10 @@ public sealed class BadInputWorld
         {
             await using var command = connection.CreateCommand();
             var hasTenant = await HasColumnAsync(connection, table, "tenant_id");
+            // No ORDER BY rowid: some tables (FTS5's own) have none; the rows are sorted below instead.
             command.CommandText = hasTenant
-                ? $"SELECT * FROM \"{table}\" WHERE tenant_id = $tenant ORDER BY rowid"
-                : $"SELECT * FROM \"{table}\" ORDER BY rowid";
+                ? $"SELECT * FROM \"{table}\" WHERE tenant_id = $tenant"
+                : $"SELECT * FROM \"{table}\"";
             if (hasTenant)
             {
                 var parameter = command.CreateParameter();
@@ -193,17 +194,19 @@ public sealed class BadInputWorld
                 parameter.Value = Tenant.Id;
                 command.Parameters.Add(parameter);
             }
-            var rows = new StringBuilder();
+            var rows = new List<string>();
             await using var reader = await command.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
+                var row = new StringBuilder();
                 for (var i = 0; i < reader.FieldCount; i++)
                 {
-                    var value = reader.IsDBNull(i) ? "NULL" : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture);
-                    rows.Append(reader.GetName(i)).Append('=').Append(value).Append(i + 1 < reader.FieldCount ? ", " : "\n");
+                    var value = reader.IsDBNull(i) ? "NULL" : reader.GetValue(i) is byte[] bytes ? Convert.ToHexString(bytes) : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture);
+                    row.Append(reader.GetName(i)).Append('=').Append(value).Append(i + 1 < reader.FieldCount ? ", " : "");
                 }
+                rows.Add(row.ToString());
             }
-            snapshot["table " + table] = rows.ToString();
+            snapshot["table " + table] = string.Join('\n', rows.Order(StringComparer.Ordinal));
         }
     }
 

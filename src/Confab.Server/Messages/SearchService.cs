@@ -1,0 +1,43 @@
+using Confab.Contracts;
+using Confab.Server.Conversations;
+using Confab.Server.Http;
+using Confab.Server.Identity;
+using Confab.Server.Storage;
+
+namespace Confab.Server.Messages;
+
+/// <summary>
+/// Message search over the caller's conversations: ranked, paged, optionally within one conversation. Any
+/// text is a safe query: it becomes quoted terms (the last one a prefix), never FTS5 syntax.
+/// </summary>
+public sealed class SearchService(Database database, SearchStore search, MessageStore messages, MessageViews views, ConversationGuard guard)
+{
+    public const int MaxQueryLength = 200;
+    public const int MaxTerms = 16;
+
+    public async Task<Page<Message>> SearchAsync(UserCaller caller, string? q, string? conversationId, string? cursor, int limit)
+    {
+        var match = Match(q);
+        var list = $"search:{caller.UserId}:{conversationId}:{q}";
+        var offset = cursor is null ? 0 : Cursor.DecodeNumber(Cursor.Decode(list, cursor, 1)[0]);
+        if (offset is < 0 or > 100_000) throw ApiException.BadRequest(ErrorCodes.InvalidCursor, "The cursor is not valid for this list.");
+
+        return await database.ReadAsync(async db =>
+        {
+            if (conversationId is not null) await guard.LoadAsync(db, caller.TenantId, conversationId, caller.UserId);
+            var hits = await search.SearchAsync(db, caller.TenantId, caller.UserId, match, conversationId, (int)offset, limit + 1);
+            var rows = await messages.FindManyAsync(db, caller.TenantId, hits.Take(limit).Select(h => h.MessageId));
+            var shown = await views.BuildAsync(db, caller.TenantId, caller.UserId, hits.Take(limit).Select(h => rows[h.MessageId]).ToList());
+            var next = hits.Count > limit ? Cursor.Encode(list, (offset + limit).ToString(System.Globalization.CultureInfo.InvariantCulture)) : null;
+            return new Page<Message>(shown, next);
+        });
+    }
+
+    /// <summary>The words of <paramref name="q"/> as FTS5 quoted terms, all required, the last one a prefix (for search as you type).</summary>
+    private static string Match(string? q)
+    {
+        var terms = Check.Required(q, "q", MaxQueryLength).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        if (terms.Length > MaxTerms) throw ApiException.Invalid($"q may have at most {MaxTerms} words.");
+        return string.Join(' ', terms.Select(t => "\"" + t.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"")) + "*";
+    }
+}

@@ -1,0 +1,50 @@
+using Confab.Server.Storage;
+
+namespace Confab.Server.Messages;
+
+public sealed class SearchHit
+{
+    public string MessageId { get; init; } = "";
+    public double Rank { get; init; }
+}
+
+/// <summary>The SQL of message search (SQLite FTS5), kept in step with message text by the message service.</summary>
+public sealed class SearchStore
+{
+    public async Task IndexAsync(DbSession db, string tenantId, string messageId, string? text)
+    {
+        await RemoveAsync(db, tenantId, messageId);
+        if (string.IsNullOrEmpty(text)) return;
+        var key = await db.ScalarAsync<long>(
+            "INSERT INTO search_keys (tenant_id, message_id) VALUES (@tenantId, @messageId) RETURNING id", new { tenantId, messageId });
+        await db.ExecuteAsync("INSERT INTO message_text (rowid, text) VALUES (@key, @text)", new { key, text });
+    }
+
+    public async Task RemoveAsync(DbSession db, string tenantId, string messageId)
+    {
+        var key = await db.QuerySingleOrDefaultAsync<long?>(
+            "SELECT id FROM search_keys WHERE tenant_id = @tenantId AND message_id = @messageId", new { tenantId, messageId });
+        if (key is null) return;
+        await db.ExecuteAsync("DELETE FROM message_text WHERE rowid = @key", new { key });
+        await db.ExecuteAsync("DELETE FROM search_keys WHERE id = @key", new { key });
+    }
+
+    /// <summary>
+    /// Live messages matching <paramref name="match"/> (an FTS5 query of quoted terms) in the conversations the
+    /// user belongs to now, not hidden for it; best match first, then newest. <paramref name="offset"/> pages.
+    /// </summary>
+    public Task<IReadOnlyList<SearchHit>> SearchAsync(DbSession db, string tenantId, string userId, string match, string? conversationId, int offset, int limit) =>
+        db.QueryAsync<SearchHit>(
+            """
+            SELECT k.message_id, bm25(message_text) AS rank
+            FROM message_text
+            JOIN search_keys k ON k.id = message_text.rowid
+            JOIN messages x ON x.tenant_id = k.tenant_id AND x.id = k.message_id
+            JOIN members m ON m.tenant_id = x.tenant_id AND m.conversation_id = x.conversation_id AND m.user_id = @userId
+            WHERE message_text MATCH @match AND k.tenant_id = @tenantId AND x.deleted_at IS NULL
+              AND (@conversationId IS NULL OR x.conversation_id = @conversationId)
+              AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.tenant_id = x.tenant_id AND h.user_id = @userId AND h.message_id = x.id)
+            ORDER BY rank, x.created_at DESC, x.id DESC
+            LIMIT @limit OFFSET @offset
+            """, new { tenantId, userId, match, conversationId, offset, limit });
+}
