@@ -38,6 +38,7 @@ if (demo)
 }
 app.UseRouting();
 app.UseMiddleware<CredentialsMiddleware>();
+app.UseMiddleware<RequestRateLimitMiddleware>();
 
 app.MapOpenApi("/openapi/{documentName}.json");
 app.UseSwaggerUI(ui =>

@@ -61,6 +61,7 @@ public static class ServiceRegistration
         services.AddSingleton<SearchService>();
         services.AddSingleton<ReportStore>();
         services.AddSingleton<ReportService>();
+        services.AddSingleton<RateLimiter>();
         services.AddSingleton<ReceiptStore>();
         services.AddSingleton<ReceiptService>();
 

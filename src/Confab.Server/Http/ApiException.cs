@@ -6,6 +6,11 @@ public sealed class ApiException(int status, string code, string message) : Exce
     public int Status { get; } = status;
     public string Code { get; } = code;
 
+    /// <summary>For 429: when the caller may try again (sent as <c>Retry-After</c>).</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
+    public static ApiException RateLimited(string message, TimeSpan retryAfter) => new(429, ErrorCodes.RateLimited, message) { RetryAfter = retryAfter };
+
     public static ApiException Invalid(string message) => new(400, ErrorCodes.ValidationFailed, message);
     public static ApiException BadRequest(string code, string message) => new(400, code, message);
     public static ApiException Unauthorized(string message) => new(401, ErrorCodes.Unauthorized, message);

@@ -42,6 +42,7 @@ public static class ErrorCodes
     public const string ReactionLimit = "REACTION_LIMIT";
     public const string ReportNotFound = "REPORT_NOT_FOUND";
     public const string ReportResolved = "REPORT_RESOLVED";
+    public const string RateLimited = "RATE_LIMITED";
     public const string ResyncRequired = "RESYNC_REQUIRED";
     public const string ResumeGap = "RESUME_GAP";
     public const string WebSocketRequired = "WEBSOCKET_REQUIRED";
@@ -60,6 +61,7 @@ public static class ErrorCodes
         413 => PayloadTooLarge,
         410 => ResyncRequired,
         415 => UnsupportedMediaType,
+        429 => RateLimited,
         _ when status >= 500 => InternalError,
         _ => $"HTTP_{status}",
     };

@@ -16,6 +16,8 @@ public sealed partial class ProblemMiddleware(RequestDelegate next, ILogger<Prob
         }
         catch (ApiException error) when (!context.Response.HasStarted)
         {
+            if (error.RetryAfter is { } wait)
+                context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
             await ProblemWriter.WriteAsync(context, error.Status, error.Code, error.Message);
             return;
         }

@@ -6,6 +6,7 @@ using Confab.Server.Events;
 using Confab.Server.Hosting;
 using Confab.Server.Http;
 using Confab.Server.Identity;
+using Confab.Server.Moderation;
 using Confab.Server.Storage;
 using Confab.Server.Tenants;
 using Confab.Server.Users;
@@ -19,7 +20,7 @@ public sealed record Poster(string TenantId, string? UserId, bool ByBackend);
 public sealed class MessageService(
     Database database, MessageStore messages, ConversationStore conversations, MemberStore members, UserStore users,
     TenantService tenants, ConversationGuard guard, MessageViews views, ReactionStore reactions, PinStore pins, SearchStore search,
-    EventLog events, TimeProvider clock)
+    RateLimiter limiter, EventLog events, TimeProvider clock)
 {
     public async Task<Page<Message>> ListAsync(UserCaller caller, string conversationId, MessageQuery query)
     {
@@ -65,7 +66,8 @@ public sealed class MessageService(
     public Task<(Message Message, bool Created)> SendAsync(Poster poster, string conversationId, SendMessageRequest request) =>
         database.WriteAsync(async db =>
         {
-            var draft = Validate(poster, request, await tenants.SettingsAsync(db, poster.TenantId));
+            var settings = await tenants.SettingsAsync(db, poster.TenantId);
+            var draft = Validate(poster, request, settings);
             var conversation = await guard.FindAsync(db, poster.TenantId, conversationId);
 
             // A retry gets the original even if the rules changed since (muted, removed, read-only): it was accepted then.
@@ -73,7 +75,11 @@ public sealed class MessageService(
                 && await messages.FindByClientIdAsync(db, poster.TenantId, conversationId, poster.UserId, draft.ClientMessageId) is { } original)
                 return (await views.BuildOneAsync(db, poster.TenantId, poster.UserId, original), false);
 
-            if (!poster.ByBackend) await RequireMayPostAsync(db, poster, conversation);
+            if (!poster.ByBackend)
+            {
+                await RequireMayPostAsync(db, poster, conversation);
+                limiter.Take(poster.TenantId, poster.UserId!, RateLimiter.Messages, settings.RateLimits.MessagesPerMinutePerUser);
+            }
             else if (poster.UserId is not null && await users.FindAsync(db, poster.TenantId, poster.UserId) is null)
                 throw ApiException.BadRequest(ErrorCodes.UserNotFound, "senderId names no user of this tenant.");
 

@@ -60,6 +60,23 @@ public sealed class TenantService(Database database, TenantStore store, SessionR
 
     public Task<TenantSettings> GetSettingsAsync(string tenantId) => database.ReadAsync(db => SettingsAsync(db, tenantId));
 
+    /// <summary>
+    /// The settings for checks on every request (rate limits), kept in memory; a change through this node
+    /// drops its copy at once, and copies are re-read after <see cref="CachedSettingsLifetime"/> at most.
+    /// </summary>
+    public async Task<TenantSettings> CachedSettingsAsync(string tenantId)
+    {
+        var now = clock.GetUtcNow();
+        if (cachedSettings.TryGetValue(tenantId, out var cached) && now - cached.At < CachedSettingsLifetime) return cached.Settings;
+        var settings = await GetSettingsAsync(tenantId);
+        cachedSettings[tenantId] = (settings, now);
+        return settings;
+    }
+
+    public static readonly TimeSpan CachedSettingsLifetime = TimeSpan.FromSeconds(5);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (TenantSettings Settings, DateTimeOffset At)> cachedSettings = new(StringComparer.Ordinal);
+
     /// <summary>The settings the rules of one request use, read in that request's own session.</summary>
     public async Task<TenantSettings> SettingsAsync(DbSession db, string tenantId) =>
         await store.FindSettingsAsync(db, tenantId) ?? throw NotFound();
@@ -68,6 +85,7 @@ public sealed class TenantService(Database database, TenantStore store, SessionR
     {
         var settings = (await SettingsAsync(db, tenantId)).Apply(patch);
         await store.SaveSettingsAsync(db, tenantId, settings);
+        cachedSettings.TryRemove(tenantId, out _);
         return settings;
     });
 

@@ -50,11 +50,21 @@ public class ConfabServer : WebApplicationFactory<Program>
         client.DefaultRequestHeaders.Add("X-User-Id", userId);
     });
 
-    /// <summary>Creates a tenant with its own API key; every test starts from one.</summary>
-    public async Task<TestTenant> NewTenantAsync(string name = "Test tenant")
+    /// <summary>
+    /// Creates a tenant with its own API key; every test starts from one. Its rate limits are raised far above
+    /// what tests do, unless <paramref name="specRateLimits"/> keeps the spec's defaults (60 messages and 600
+    /// requests a minute per user) for the tests of those limits and of the defaults themselves.
+    /// </summary>
+    public async Task<TestTenant> NewTenantAsync(string name = "Test tenant", bool specRateLimits = false)
     {
         var created = await AsAdmin().PostJsonAsync("/admin/v1/tenants", new { name }).ExpectJson(201);
-        return new TestTenant(this, created.Str("id"), created.Str("apiKey"));
+        var tenant = new TestTenant(this, created.Str("id"), created.Str("apiKey"));
+        if (!specRateLimits)
+        {
+            await tenant.Backend.PatchJsonAsync("/server/v1/settings",
+                new { rateLimits = new { messagesPerMinutePerUser = 100_000, requestsPerMinutePerUser = 1_000_000 } }).ExpectJson(200);
+        }
+        return tenant;
     }
 
     private HttpClient With(Action<HttpClient> configure)

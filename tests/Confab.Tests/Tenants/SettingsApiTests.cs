@@ -9,7 +9,7 @@ public sealed class SettingsApiTests(ConfabServer server) : IClassFixture<Confab
     [Fact]
     public async Task A_new_tenant_has_exactly_the_documented_default_settings()
     {
-        var tenant = await server.NewTenantAsync();
+        var tenant = await server.NewTenantAsync(specRateLimits: true);
         var settings = await tenant.Backend.GetAsync("/server/v1/settings").ExpectJson(200);
 
         Assert.Equal(
@@ -60,7 +60,7 @@ public sealed class SettingsApiTests(ConfabServer server) : IClassFixture<Confab
     [Fact]
     public async Task Patching_one_rate_limit_keeps_the_other()
     {
-        var tenant = await server.NewTenantAsync();
+        var tenant = await server.NewTenantAsync(specRateLimits: true);
         await tenant.Backend.PatchJsonAsync("/server/v1/settings", new { rateLimits = new { messagesPerMinutePerUser = 10 } }).ExpectJson(200);
         var limits = (await tenant.Backend.GetAsync("/server/v1/settings").ExpectJson(200)).GetProperty("rateLimits");
         Assert.Equal(10, limits.GetProperty("messagesPerMinutePerUser").GetInt64());
