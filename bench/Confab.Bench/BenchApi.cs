@@ -10,7 +10,11 @@ public sealed class BenchApi(Uri address) : IDisposable
         var tenant = await new ConfabAdminClient(http, ServerProcess.AdminKey).CreateTenantAsync("bench");
         var backend = new ConfabServerClient(http, tenant.ApiKey);
         // A load generator sends far faster than a person: the per-user limits would measure themselves.
-        await backend.UpdateSettingsAsync(new SettingsPatch { RateLimits = new RateLimitPatch { MessagesPerMinutePerUser = 100_000, RequestsPerMinutePerUser = 1_000_000 } });
+        await backend.UpdateSettingsAsync(new SettingsPatch { RateLimits = new RateLimitPatch
+        {
+            MessagesPerMinutePerUser = 100_000, RequestsPerMinutePerUser = 1_000_000,
+            MessagesPerMinutePerTenant = 10_000_000, RequestsPerMinutePerTenant = 100_000_000,
+        } });
         return backend;
     }
 

@@ -22,6 +22,10 @@ public sealed record RateLimitSettings
 {
     public int MessagesPerMinutePerUser { get; init; } = 60;
     public int RequestsPerMinutePerUser { get; init; } = 600;
+
+    /// <summary>All of the tenant's users together (beyond the spec's per-user limits).</summary>
+    public int MessagesPerMinutePerTenant { get; init; } = 6_000;
+    public int RequestsPerMinutePerTenant { get; init; } = 60_000;
 }
 
 /// <summary>Changes to a tenant's settings; null leaves a setting as it is.</summary>
@@ -41,4 +45,6 @@ public sealed record RateLimitPatch
 {
     public int? MessagesPerMinutePerUser { get; init; }
     public int? RequestsPerMinutePerUser { get; init; }
+    public int? MessagesPerMinutePerTenant { get; init; }
+    public int? RequestsPerMinutePerTenant { get; init; }
 }

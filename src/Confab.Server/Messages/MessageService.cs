@@ -78,7 +78,8 @@ public sealed class MessageService(
             if (!poster.ByBackend)
             {
                 await RequireMayPostAsync(db, poster, conversation);
-                limiter.Take(poster.TenantId, poster.UserId!, RateLimiter.Messages, settings.RateLimits.MessagesPerMinutePerUser);
+                limiter.Take(poster.TenantId, poster.UserId!, RateLimiter.Messages,
+                    settings.RateLimits.MessagesPerMinutePerUser, settings.RateLimits.MessagesPerMinutePerTenant);
             }
             else if (poster.UserId is not null && await users.FindAsync(db, poster.TenantId, poster.UserId) is null)
                 throw ApiException.BadRequest(ErrorCodes.UserNotFound, "senderId names no user of this tenant.");

@@ -3,7 +3,7 @@ using Confab.Server.Tenants;
 
 namespace Confab.Server.Moderation;
 
-/// <summary>Counts every request an end user makes against the tenant's <c>requestsPerMinutePerUser</c>.</summary>
+/// <summary>Counts every request an end user makes against the user's and the tenant's request limits.</summary>
 public sealed class RequestRateLimitMiddleware(RequestDelegate next, RateLimiter limiter, TenantService tenants)
 {
     public async Task InvokeAsync(HttpContext context)
@@ -11,7 +11,8 @@ public sealed class RequestRateLimitMiddleware(RequestDelegate next, RateLimiter
         if (context.Items[typeof(UserCaller)] is UserCaller caller)
         {
             var settings = await tenants.CachedSettingsAsync(caller.TenantId);
-            limiter.Take(caller.TenantId, caller.UserId, RateLimiter.Requests, settings.RateLimits.RequestsPerMinutePerUser);
+            limiter.Take(caller.TenantId, caller.UserId, RateLimiter.Requests,
+                settings.RateLimits.RequestsPerMinutePerUser, settings.RateLimits.RequestsPerMinutePerTenant);
         }
         await next(context);
     }

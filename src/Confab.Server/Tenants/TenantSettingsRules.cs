@@ -22,6 +22,8 @@ public static class TenantSettingsRules
             {
                 MessagesPerMinutePerUser = patch.RateLimits?.MessagesPerMinutePerUser ?? settings.RateLimits.MessagesPerMinutePerUser,
                 RequestsPerMinutePerUser = patch.RateLimits?.RequestsPerMinutePerUser ?? settings.RateLimits.RequestsPerMinutePerUser,
+                MessagesPerMinutePerTenant = patch.RateLimits?.MessagesPerMinutePerTenant ?? settings.RateLimits.MessagesPerMinutePerTenant,
+                RequestsPerMinutePerTenant = patch.RateLimits?.RequestsPerMinutePerTenant ?? settings.RateLimits.RequestsPerMinutePerTenant,
             },
         };
         Validate(next);
@@ -37,6 +39,8 @@ public static class TenantSettingsRules
         InRange(settings.EventRetentionDays, 1, 365, "eventRetentionDays");
         InRange(settings.RateLimits.MessagesPerMinutePerUser, 1, 100_000, "rateLimits.messagesPerMinutePerUser");
         InRange(settings.RateLimits.RequestsPerMinutePerUser, 1, 1_000_000, "rateLimits.requestsPerMinutePerUser");
+        InRange(settings.RateLimits.MessagesPerMinutePerTenant, 1, 10_000_000, "rateLimits.messagesPerMinutePerTenant");
+        InRange(settings.RateLimits.RequestsPerMinutePerTenant, 1, 100_000_000, "rateLimits.requestsPerMinutePerTenant");
         if (settings.AllowedUploadTypes.Count > 100) throw ApiException.Invalid("allowedUploadTypes may list at most 100 types.");
         foreach (var type in settings.AllowedUploadTypes)
         {

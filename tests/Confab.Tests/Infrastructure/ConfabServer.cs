@@ -62,7 +62,14 @@ public class ConfabServer : WebApplicationFactory<Program>
         if (!specRateLimits)
         {
             await tenant.Backend.PatchJsonAsync("/server/v1/settings",
-                new { rateLimits = new { messagesPerMinutePerUser = 100_000, requestsPerMinutePerUser = 1_000_000 } }).ExpectJson(200);
+                new
+                {
+                    rateLimits = new
+                    {
+                        messagesPerMinutePerUser = 100_000, requestsPerMinutePerUser = 1_000_000,
+                        messagesPerMinutePerTenant = 10_000_000, requestsPerMinutePerTenant = 100_000_000,
+                    },
+                }).ExpectJson(200);
         }
         return tenant;
     }

@@ -68,3 +68,26 @@ public sealed class RateLimitTests(ConfabServer server) : IClassFixture<ConfabSe
         await socket.AckedAsync("ping");
     }
 }
+
+public sealed class TenantRateLimitTests(ConfabServer server) : IClassFixture<ConfabServer>
+{
+    [Fact]
+    public async Task The_tenant_limit_holds_across_its_users_and_leaves_other_tenants_alone()
+    {
+        var tenant = await server.NewTenantAsync(specRateLimits: true);
+        var (alice, bob) = (await tenant.SessionAsync("alice"), await tenant.SessionAsync("bob"));
+        var group = await tenant.CreateConversationAsync(alice, "group", "bob");
+        await tenant.Backend.PatchJsonAsync("/server/v1/settings", new { rateLimits = new { messagesPerMinutePerTenant = 3 } }).ExpectJson(200);
+
+        await alice.PostJsonAsync($"/v1/conversations/{group}/messages", new { text = "1" }).ExpectJson(201);
+        await bob.PostJsonAsync($"/v1/conversations/{group}/messages", new { text = "2" }).ExpectJson(201);
+        await alice.PostJsonAsync($"/v1/conversations/{group}/messages", new { text = "3" }).ExpectJson(201);
+        var problem = await bob.PostJsonAsync($"/v1/conversations/{group}/messages", new { text = "4" }).ExpectProblem(429, "RATE_LIMITED");
+        Assert.Contains("tenant", problem.Str("message"), StringComparison.Ordinal);
+
+        var other = await server.NewTenantAsync(specRateLimits: true);
+        var carol = await other.SessionAsync("carol");
+        await other.UpsertUserAsync("dan");
+        await other.SendAsync(carol, await other.CreateConversationAsync(carol, "direct", "dan"), "unaffected");
+    }
+}

@@ -27,9 +27,12 @@ public sealed class SettingsApiTests(ConfabServer server) : IClassFixture<Confab
         Assert.All(types.EnumerateArray(), t => Assert.Contains('/', t.GetString()!));
 
         var rateLimits = settings.GetProperty("rateLimits");
-        Assert.Equal(["messagesPerMinutePerUser", "requestsPerMinutePerUser"], rateLimits.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["messagesPerMinutePerTenant", "messagesPerMinutePerUser", "requestsPerMinutePerTenant", "requestsPerMinutePerUser"],
+            rateLimits.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.Equal(60, rateLimits.GetProperty("messagesPerMinutePerUser").GetInt64());
         Assert.Equal(600, rateLimits.GetProperty("requestsPerMinutePerUser").GetInt64());
+        Assert.Equal(6_000, rateLimits.GetProperty("messagesPerMinutePerTenant").GetInt64());
+        Assert.Equal(60_000, rateLimits.GetProperty("requestsPerMinutePerTenant").GetInt64());
     }
 
     [Fact]
