@@ -22,6 +22,13 @@ public sealed class MessageViews(UserStore users, MessageStore messages, Receipt
     public async Task<Message> BuildOneAsync(DbSession db, string tenantId, string? viewerId, MessageRow row) =>
         (await BuildAsync(db, tenantId, viewerId, [row]))[0];
 
+    /// <summary>The messages with these IDs, in the order given (pins, stars, search hits).</summary>
+    public async Task<IReadOnlyList<Message>> BuildByIdsAsync(DbSession db, string tenantId, string? viewerId, IReadOnlyList<string> ids)
+    {
+        var rows = await messages.FindManyAsync(db, tenantId, ids);
+        return await BuildAsync(db, tenantId, viewerId, ids.Select(id => rows[id]).ToList());
+    }
+
     public async Task<IReadOnlyList<Message>> BuildAsync(DbSession db, string tenantId, string? viewerId, IReadOnlyList<MessageRow> rows)
     {
         if (rows.Count == 0) return [];

@@ -10,7 +10,7 @@ namespace Confab.Server.Messages;
 
 /// <summary>Pins, with the <c>pin_messages</c> permission; every member sees the change as <c>message.updated</c>.</summary>
 public sealed class PinService(
-    Database database, ConversationGuard guard, MessageService messageService, MessageStore messages, PinStore pins, MessageViews views,
+    Database database, ConversationGuard guard, MessageService messageService, PinStore pins, MessageViews views,
     EventLog events, TimeProvider clock)
 {
     public Task<Message> PinAsync(UserCaller caller, string conversationId, string messageId) => SetAsync(caller, conversationId, messageId, pin: true);
@@ -26,8 +26,7 @@ public sealed class PinService(
             await guard.LoadAsync(db, caller.TenantId, conversationId, caller.UserId);
             var page = Paging.From(await pins.ListAsync(db, caller.TenantId, conversationId, before, limit + 1), limit, p => p,
                 p => Cursor.EncodePosition(list, p.PinnedAt, p.MessageId));
-            var rows = await messages.FindManyAsync(db, caller.TenantId, page.Items.Select(p => p.MessageId));
-            var shown = await views.BuildAsync(db, caller.TenantId, caller.UserId, page.Items.Select(p => rows[p.MessageId]).ToList());
+            var shown = await views.BuildByIdsAsync(db, caller.TenantId, caller.UserId, page.Items.Select(p => p.MessageId).ToList());
             return new Page<Message>(shown, page.NextCursor);
         });
     }

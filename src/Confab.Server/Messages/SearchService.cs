@@ -10,7 +10,7 @@ namespace Confab.Server.Messages;
 /// Message search over the caller's conversations: ranked, paged, optionally within one conversation. Any
 /// text is a safe query: it becomes quoted terms (the last one a prefix), never FTS5 syntax.
 /// </summary>
-public sealed class SearchService(Database database, SearchStore search, MessageStore messages, MessageViews views, ConversationGuard guard)
+public sealed class SearchService(Database database, SearchStore search, MessageViews views, ConversationGuard guard)
 {
     public const int MaxQueryLength = 200;
     public const int MaxTerms = 16;
@@ -26,8 +26,7 @@ public sealed class SearchService(Database database, SearchStore search, Message
         {
             if (conversationId is not null) await guard.LoadAsync(db, caller.TenantId, conversationId, caller.UserId);
             var hits = await search.SearchAsync(db, caller.TenantId, caller.UserId, match, conversationId, (int)offset, limit + 1);
-            var rows = await messages.FindManyAsync(db, caller.TenantId, hits.Take(limit).Select(h => h.MessageId));
-            var shown = await views.BuildAsync(db, caller.TenantId, caller.UserId, hits.Take(limit).Select(h => rows[h.MessageId]).ToList());
+            var shown = await views.BuildByIdsAsync(db, caller.TenantId, caller.UserId, hits.Take(limit).Select(h => h.MessageId).ToList());
             var next = hits.Count > limit ? Cursor.Encode(list, (offset + limit).ToString(System.Globalization.CultureInfo.InvariantCulture)) : null;
             return new Page<Message>(shown, next);
         });

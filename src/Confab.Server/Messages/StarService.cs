@@ -9,7 +9,7 @@ namespace Confab.Server.Messages;
 
 /// <summary>Stars: a member's own bookmarks of messages, seen by nobody else.</summary>
 public sealed class StarService(
-    Database database, ConversationGuard guard, MessageService messageService, MessageStore messages, StarStore stars, MessageViews views,
+    Database database, ConversationGuard guard, MessageService messageService, StarStore stars, MessageViews views,
     TimeProvider clock)
 {
     public const string List = "starred";
@@ -37,8 +37,7 @@ public sealed class StarService(
         {
             var page = Paging.From(await stars.ListAsync(db, caller.TenantId, caller.UserId, before, limit + 1), limit, s => s,
                 s => Cursor.EncodePosition(list, s.StarredAt, s.MessageId));
-            var rows = await messages.FindManyAsync(db, caller.TenantId, page.Items.Select(s => s.MessageId));
-            var shown = await views.BuildAsync(db, caller.TenantId, caller.UserId, page.Items.Select(s => rows[s.MessageId]).ToList());
+            var shown = await views.BuildByIdsAsync(db, caller.TenantId, caller.UserId, page.Items.Select(s => s.MessageId).ToList());
             return new Page<Message>(shown, page.NextCursor);
         });
     }
