@@ -33,8 +33,9 @@ public sealed record Message(
     DateTimeOffset? EditedAt,
     DateTimeOffset? DeletedAt);
 
+/// <summary>An uploaded file. <c>Url</c> and <c>ThumbnailUrl</c> are signed for the receiver and expire; ask again for fresh ones.</summary>
 public sealed record Attachment(
     string Id, string Type, string Url, string? Name, string? MimeType, long? Size, int? Width, int? Height,
-    double? Duration, string? ThumbnailUrl, string? Caption);
+    double? Duration, string? ThumbnailUrl, string? Caption, JsonElement? Metadata = null);
 
 public sealed record Reaction(string Emoji, int Count, bool ReactedByMe, IReadOnlyList<User> Users);

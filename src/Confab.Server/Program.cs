@@ -1,3 +1,4 @@
+using Confab.Server.Attachments;
 using Confab.Server.Conversations;
 using Confab.Server.Demo;
 using Confab.Server.Events;
@@ -20,10 +21,13 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 
 builder.Services.AddConfab(builder.Configuration);
 builder.Services.AddConfabOpenApi();
 builder.Services.ConfigureHttpJsonOptions(json => JsonDefaults.Configure(json.SerializerOptions));
+builder.Services.AddOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>().Configure<IHttpContextAccessor, AttachmentLinks, PublicUrls>(
+    (json, http, links, urls) => json.SerializerOptions.Converters.Add(new AttachmentJsonConverter(http, links, urls)));
 builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
 
 var app = builder.Build();
 await MigrationRunner.ApplyAsync(app.Services.GetRequiredService<Database>());
+await app.Services.GetRequiredService<AttachmentLinks>().LoadKeyAsync();
 app.Services.GetRequiredService<AdminKey>();
 var demo = app.Services.GetRequiredService<IOptions<ConfabOptions>>().Value.Demo;
 if (demo) await app.Services.GetRequiredService<DemoSeeder>().SeedAsync();
@@ -61,6 +65,7 @@ client.MapSearchEndpoints();
 client.MapReportEndpoints(server);
 client.MapReceiptEndpoints();
 client.MapEventEndpoints();
+client.MapAttachmentEndpoints(app);
 app.MapSocketEndpoint();
 
 await app.RunAsync();

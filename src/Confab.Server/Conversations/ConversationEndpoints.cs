@@ -1,4 +1,5 @@
 using Confab.Contracts;
+using Confab.Server.Hosting;
 using Confab.Server.Http;
 using Confab.Server.Identity;
 
@@ -38,9 +39,10 @@ public static class ConversationEndpoints
             })
             .WithSummary("The owner deletes a group or channel for everyone; anyone else archives it for themselves").Fails(403, 404);
 
-        client.MapPatch("/conversations/{conversationId}/avatar", (string conversationId, UpdateAvatarRequest body, UserCaller caller, ConversationService conversations) =>
-                conversations.UpdateAvatarAsync(caller, conversationId, body))
-            .WithSummary("Set the conversation's avatar").Fails(403, 404);
+        client.MapPatch("/conversations/{conversationId}/avatar", (string conversationId, UpdateAvatarRequest body, UserCaller caller,
+                ConversationService conversations, PublicUrls urls, HttpRequest request) =>
+                conversations.UpdateAvatarAsync(caller, conversationId, body, urls.BaseOf(request)))
+            .WithSummary("Set the conversation's avatar: an uploaded image (attachment) or an avatarUrl").Fails(403, 404, 415);
 
         client.MapGet("/conversations/{conversationId}/members", (string conversationId, string? cursor, int? limit, UserCaller caller, MemberService members) =>
                 members.ListAsync(caller, conversationId, cursor, Paging.Limit(limit)))

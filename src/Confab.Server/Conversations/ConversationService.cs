@@ -1,6 +1,7 @@
-using System.Text.RegularExpressions;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Confab.Contracts;
+using Confab.Server.Attachments;
 using Confab.Server.Events;
 using Confab.Server.Hosting;
 using Confab.Server.Http;
@@ -13,7 +14,7 @@ namespace Confab.Server.Conversations;
 /// <summary>Creating, reading, listing, changing and deleting conversations, with their rules.</summary>
 public sealed partial class ConversationService(
     Database database, ConversationStore conversations, MemberStore members, UserStore users,
-    ConversationGuard guard, ConversationViews views, EventLog events, TimeProvider clock)
+    ConversationGuard guard, ConversationViews views, AvatarService avatars, AttachmentStore attachments, EventLog events, TimeProvider clock)
 {
     public const int MaxParticipantsOnCreate = 500;
 
@@ -135,10 +136,10 @@ public sealed partial class ConversationService(
         });
     }
 
-    public async Task<Conversation> UpdateAvatarAsync(UserCaller caller, string conversationId, UpdateAvatarRequest request)
+    /// <summary>Sets the avatar: an image the caller uploaded (linked under <paramref name="baseUrl"/>), or any http(s) URL.</summary>
+    public async Task<Conversation> UpdateAvatarAsync(UserCaller caller, string conversationId, UpdateAvatarRequest request, string baseUrl)
     {
-        if (request.Attachment is not null)
-            throw ApiException.BadRequest(ErrorCodes.AttachmentNotFound, "No such uploaded attachment.");
+        if (request.Attachment is not null && request.AvatarUrl is not null) throw ApiException.Invalid("Send attachment or avatarUrl, not both.");
         var avatarUrl = Check.HttpUrl(request.AvatarUrl, "avatarUrl");
 
         return await database.WriteAsync(async db =>
@@ -146,7 +147,8 @@ public sealed partial class ConversationService(
             var access = await guard.LoadAsync(db, caller.TenantId, conversationId, caller.UserId);
             access.RequireNotDirect("have their details changed");
             var member = access.Require(Permissions.ManageConversation);
-            access.Conversation.AvatarUrl = avatarUrl;
+            access.Conversation.AvatarUrl = request.Attachment is null ? avatarUrl
+                : await avatars.FromUploadAsync(db, caller.TenantId, caller.UserId, request.Attachment.Id, baseUrl);
             await SaveSharedAsync(db, access.Conversation, Time.Now(clock));
             return await views.BuildDetailAsync(db, caller.TenantId, caller.UserId, access.Conversation, member, await UnreadAsync(db, caller, access));
         });
@@ -172,6 +174,7 @@ public sealed partial class ConversationService(
     {
         var position = await events.ToConversationAsync(db, row.TenantId, row.Id, EventTypes.ConversationDeleted, new { conversationId = row.Id });
         await members.CloseAllPeriodsAsync(db, row.TenantId, row.Id, position);
+        await attachments.ReleaseConversationAsync(db, row.TenantId, row.Id);
         await conversations.DeleteAsync(db, row.TenantId, row.Id);
     }
 

@@ -22,7 +22,7 @@ public sealed class DemoSeeder(TenantService tenants, UserService users, Convers
         if (await tenants.ExistsAsync(TenantId)) return;
         await tenants.CreateAsync("Confab demo", TenantId);
         foreach (var (id, name) in People)
-            await users.UpsertAsync(TenantId, id, new UpsertUserRequest(name, id, null, null, null, null, null));
+            await users.UpsertAsync(TenantId, id, new UpsertUserRequest(name, id, null, null, null, null, null), baseUrl: "");
 
         var ava = new UserCaller(TenantId, "ava", false);
         var (team, _) = await conversations.CreateAsync(ava,

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Confab.Server.Attachments;
+using Confab.Server.Hosting;
 using Confab.Server.Http;
 using Confab.Server.Identity;
 
@@ -15,7 +17,8 @@ public static class EventEndpoints
 
     public static void MapEventEndpoints(this RouteGroupBuilder client)
     {
-        client.MapGet("/events", async (long? since, int? timeoutSeconds, int? limit, UserCaller caller, UserEventFeed feed, EventNotifier notifier, CancellationToken aborted) =>
+        client.MapGet("/events", async (long? since, int? timeoutSeconds, int? limit, UserCaller caller, UserEventFeed feed, EventNotifier notifier,
+                AttachmentLinks links, PublicUrls urls, HttpRequest request, CancellationToken aborted) =>
             {
                 var timeout = timeoutSeconds ?? 0;
                 if (timeout is < 0 or > MaxTimeoutSeconds) throw ApiException.BadRequest(ErrorCodes.InvalidParameter, $"timeoutSeconds must be between 0 and {MaxTimeoutSeconds}.");
@@ -32,7 +35,9 @@ public static class EventEndpoints
                     var remaining = deadline - clock.Elapsed;
                     if (events.Count > 0 || remaining <= TimeSpan.Zero)
                     {
-                        var items = events.Select(e => new EventEnvelope(e.Type, ParsePayload(e.Payload), e.Position)).ToList();
+                        var baseUrl = urls.BaseOf(request);
+                        var items = events.Select(e => new EventEnvelope(e.Type,
+                            ParsePayload(links.ResolveAll(e.Payload, caller.TenantId, caller.UserId, baseUrl)), e.Position)).ToList();
                         return new EventBatch(items, items.Count > 0 ? items[^1].Seq : from);
                     }
                     try

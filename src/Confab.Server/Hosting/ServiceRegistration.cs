@@ -1,3 +1,4 @@
+using Confab.Server.Attachments;
 using Confab.Server.Conversations;
 using Confab.Server.Demo;
 using Confab.Server.Events;
@@ -64,6 +65,20 @@ public static class ServiceRegistration
         services.AddSingleton<RateLimiter>();
         services.AddSingleton<ReceiptStore>();
         services.AddSingleton<ReceiptService>();
+
+        services.AddHttpContextAccessor();
+        services.AddSingleton<PublicUrls>();
+        services.AddSingleton<IBlobStore>(sp => new LocalDiskBlobStore(Path.GetFullPath(sp.GetRequiredService<IOptions<ConfabOptions>>().Value.DataDirectory)));
+        services.AddSingleton<BlobStorage>();
+        services.AddSingleton<AttachmentStore>();
+        services.AddSingleton<AttachmentLinks>();
+        services.AddSingleton<AttachmentViews>();
+        services.AddSingleton<AttachmentService>();
+        services.AddSingleton<FetchAddressPolicy>();
+        services.AddSingleton<AvatarFetcher>();
+        services.AddSingleton<AvatarService>();
+        services.AddSingleton<AttachmentCollector>();
+        services.AddHostedService(sp => sp.GetRequiredService<AttachmentCollector>());
 
         services.AddSingleton<DemoSeeder>();
         services.AddSingleton<SessionRevocations>();

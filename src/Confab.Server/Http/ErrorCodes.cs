@@ -36,6 +36,11 @@ public static class ErrorCodes
     public const string EditWindowPassed = "EDIT_WINDOW_PASSED";
     public const string DeleteWindowPassed = "DELETE_WINDOW_PASSED";
     public const string AttachmentNotFound = "ATTACHMENT_NOT_FOUND";
+    public const string AttachmentNotYours = "ATTACHMENT_NOT_YOURS";
+    public const string InvalidMultipart = "INVALID_MULTIPART";
+    public const string InvalidSignature = "INVALID_SIGNATURE";
+    public const string LinkExpired = "LINK_EXPIRED";
+    public const string AvatarUnavailable = "AVATAR_UNAVAILABLE";
     public const string InvalidMention = "INVALID_MENTION";
     public const string InvalidReply = "INVALID_REPLY";
     public const string InvalidEmoji = "INVALID_EMOJI";

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Confab.Contracts;
+using Confab.Server.Attachments;
 using Confab.Server.Conversations;
 using Confab.Server.Events;
 using Confab.Server.Hosting;
@@ -20,7 +21,7 @@ public sealed record Poster(string TenantId, string? UserId, bool ByBackend);
 public sealed class MessageService(
     Database database, MessageStore messages, ConversationStore conversations, MemberStore members, UserStore users,
     TenantService tenants, ConversationGuard guard, MessageViews views, ReactionStore reactions, PinStore pins, SearchStore search,
-    RateLimiter limiter, EventLog events, TimeProvider clock)
+    AttachmentService attachments, AttachmentStore attachmentStore, RateLimiter limiter, EventLog events, TimeProvider clock)
 {
     public async Task<Page<Message>> ListAsync(UserCaller caller, string conversationId, MessageQuery query)
     {
@@ -77,7 +78,7 @@ public sealed class MessageService(
 
             if (!poster.ByBackend)
             {
-                await RequireMayPostAsync(db, poster, conversation);
+                await RequireMayPostAsync(db, poster, conversation, withMedia: draft.AttachmentIds.Count > 0);
                 limiter.Take(poster.TenantId, poster.UserId!, RateLimiter.Messages,
                     settings.RateLimits.MessagesPerMinutePerUser, settings.RateLimits.MessagesPerMinutePerTenant);
             }
@@ -89,14 +90,16 @@ public sealed class MessageService(
             var notMembers = draft.Mentions.Except(await members.MembersAmongAsync(db, poster.TenantId, conversationId, draft.Mentions)).ToList();
             if (notMembers.Count > 0)
                 throw ApiException.BadRequest(ErrorCodes.InvalidMention, $"Mentioned users are not members: {string.Join(", ", notMembers.Take(10))}.");
+            var held = await attachments.RequireSendableAsync(db, poster.TenantId, poster.UserId, poster.ByBackend, draft.AttachmentIds);
+            var kind = KindFor(draft, request.Kind, held);
 
             var row = await AppendAsync(db, conversation, new MessageRow
             {
                 TenantId = poster.TenantId, Id = Ids.New(clock), ConversationId = conversationId, SenderId = poster.UserId,
-                Kind = draft.Kind, Text = draft.Text, ReplyToId = draft.ReplyToId,
+                Kind = kind, Text = draft.Text, ReplyToId = draft.ReplyToId,
                 Mentions = draft.Mentions.Count == 0 ? null : JsonSerializer.Serialize(draft.Mentions),
                 Metadata = draft.Metadata, ClientMessageId = draft.ClientMessageId, CreatedAt = Time.Now(clock),
-            });
+            }, draft.AttachmentIds);
             await NotifyMentionedAsync(db, row);
             return (await views.BuildOneAsync(db, poster.TenantId, poster.UserId, row), true);
         });
@@ -168,7 +171,8 @@ public sealed class MessageService(
 
             var target = await guard.FindAsync(db, caller.TenantId, targetId);
             var poster = new Poster(caller.TenantId, caller.UserId, false);
-            await RequireMayPostAsync(db, poster, target);
+            var carried = await attachmentStore.IdsOfMessageAsync(db, caller.TenantId, source.Id);
+            await RequireMayPostAsync(db, poster, target, withMedia: carried.Count > 0);
             var now = Time.Now(clock);
             if (comment is not null)
             {
@@ -176,7 +180,7 @@ public sealed class MessageService(
                 {
                     TenantId = caller.TenantId, Id = Ids.New(clock), ConversationId = targetId, SenderId = caller.UserId,
                     Kind = MessageKinds.Text, Text = comment, CreatedAt = now,
-                });
+                }, []);
             }
             var row = await AppendAsync(db, target, new MessageRow
             {
@@ -185,7 +189,7 @@ public sealed class MessageService(
                 ForwardedFromUserId = source.ForwardedFromUserId ?? source.SenderId,
                 ForwardedFromConversationId = source.ForwardedFromConversationId ?? source.ConversationId,
                 ForwardedFromMessageId = source.ForwardedFromMessageId ?? source.Id,
-            });
+            }, carried);
             return await views.BuildOneAsync(db, caller.TenantId, caller.UserId, row);
         });
 
@@ -210,6 +214,7 @@ public sealed class MessageService(
         await reactions.DeleteForMessageAsync(db, row.TenantId, row.Id);
         await search.RemoveAsync(db, row.TenantId, row.Id);
         await pins.DeleteForMessageAsync(db, row.TenantId, row.Id);
+        await attachmentStore.ReleaseMessageAsync(db, row.TenantId, row.Id);
         await events.ToConversationAsync(db, row.TenantId, row.ConversationId, EventTypes.MessageDeleted,
             new { conversationId = row.ConversationId, messageId = row.Id });
     }
@@ -233,18 +238,19 @@ public sealed class MessageService(
         }
     }
 
-    /// <summary>Takes the conversation's next seq, stores the message and announces it, all in the caller's transaction.</summary>
-    private async Task<MessageRow> AppendAsync(WriteSession db, ConversationRow conversation, MessageRow row)
+    /// <summary>Takes the conversation's next seq, stores the message with its attachments and announces it, all in the caller's transaction.</summary>
+    private async Task<MessageRow> AppendAsync(WriteSession db, ConversationRow conversation, MessageRow row, IReadOnlyList<string> attachmentIds)
     {
         row.Seq = await conversations.NextSeqAsync(db, row.TenantId, conversation.Id, row.CreatedAt);
         await messages.InsertAsync(db, row);
+        await attachmentStore.LinkAsync(db, row.TenantId, conversation.Id, row.Id, attachmentIds);
         await search.IndexAsync(db, row.TenantId, row.Id, row.Text);
         await members.UnarchiveAllAsync(db, row.TenantId, conversation.Id);
         await events.ToConversationAsync(db, row.TenantId, conversation.Id, EventTypes.MessageCreated, await views.BuildOneAsync(db, row.TenantId, null, row));
         return row;
     }
 
-    private async Task RequireMayPostAsync(DbSession db, Poster poster, ConversationRow conversation)
+    private async Task RequireMayPostAsync(DbSession db, Poster poster, ConversationRow conversation, bool withMedia)
     {
         var member = await members.FindAsync(db, poster.TenantId, conversation.Id, poster.UserId!);
         if (member is null)
@@ -254,6 +260,8 @@ public sealed class MessageService(
         }
         if (!member.Can(Conversations.Permissions.SendMessages))
             throw ApiException.Forbidden(ErrorCodes.MissingPermission, "Your role here lacks the send_messages permission.");
+        if (withMedia && !member.Can(Conversations.Permissions.SendMedia))
+            throw ApiException.Forbidden(ErrorCodes.MissingPermission, "Your role here lacks the send_media permission.");
         if (conversation.ReadOnly && !member.Can(Conversations.Permissions.ManageMessages))
             throw ApiException.Forbidden(ErrorCodes.ReadOnly, "This conversation is read-only.");
         if (member.IsMutedAt(Time.Now(clock)))
@@ -272,21 +280,48 @@ public sealed class MessageService(
 
     private static ApiException MessageNotFound() => ApiException.NotFound(ErrorCodes.MessageNotFound, "No such message in this conversation.");
 
-    private sealed record Draft(string Kind, string? Text, string? ReplyToId, IReadOnlyList<string> Mentions, string? Metadata, string? ClientMessageId);
+    private sealed record Draft(
+        string Kind, string? Text, string? ReplyToId, IReadOnlyList<string> Mentions, IReadOnlyList<string> AttachmentIds, string? Metadata, string? ClientMessageId);
 
     private static Draft Validate(Poster poster, SendMessageRequest request, TenantSettings settings)
     {
         var kinds = poster.ByBackend ? MessageKinds.All : MessageKinds.UserSendable;
-        var kind = request.Kind is null ? (poster.UserId is null ? MessageKinds.System : MessageKinds.Text) : Check.OneOf(request.Kind, "kind", kinds);
+        var attachmentIds = AttachmentIds(request.Attachments);
+        var kind = request.Kind is not null ? Check.OneOf(request.Kind, "kind", kinds)
+            : poster.UserId is null ? MessageKinds.System
+            : attachmentIds.Count > 0 ? MessageKinds.Media
+            : MessageKinds.Text;
         if (poster.UserId is null && kind != MessageKinds.System)
             throw ApiException.Invalid("Without senderId, the message is a system message.");
         var text = Check.Length(string.IsNullOrWhiteSpace(request.Text) ? null : request.Text, "text", settings.MaxMessageLength);
-        if (request.Attachments is { Count: > 0 })
-            throw ApiException.BadRequest(ErrorCodes.AttachmentNotFound, "No such uploaded attachment.");
-        if (kind is MessageKinds.Media or MessageKinds.Voice) throw ApiException.Invalid($"A {kind} message needs attachments.");
-        if (text is null) throw ApiException.Invalid("text is required.");
+        if (kind is MessageKinds.Media or MessageKinds.Voice && attachmentIds.Count == 0) throw ApiException.Invalid($"A {kind} message needs attachments.");
+        if (text is null && attachmentIds.Count == 0) throw ApiException.Invalid("text is required.");
         var mentions = Check.UserIds(request.Mentions, "mentions", MessageLimits.MaxMentions);
-        return new Draft(kind, text, string.IsNullOrEmpty(request.ReplyToId) ? null : request.ReplyToId, mentions,
+        return new Draft(kind, text, string.IsNullOrEmpty(request.ReplyToId) ? null : request.ReplyToId, mentions, attachmentIds,
             Check.Metadata(request.Metadata), MessageLimits.ClientMessageId(request.ClientMessageId));
+    }
+
+    private static List<string> AttachmentIds(IReadOnlyList<AttachmentRef?>? references)
+    {
+        if (references is null) return [];
+        if (references.Count > MessageLimits.MaxAttachments) throw ApiException.Invalid($"A message carries at most {MessageLimits.MaxAttachments} attachments.");
+        var ids = new List<string>(references.Count);
+        foreach (var reference in references)
+        {
+            if (reference is null) throw ApiException.Invalid("attachments must list attachment IDs.");
+            if (!Check.IsGeneratedId(reference.Id)) throw ApiException.BadRequest(ErrorCodes.AttachmentNotFound, $"No uploaded attachment {reference.Id}.");
+            if (ids.Contains(reference.Id, StringComparer.Ordinal)) throw ApiException.Invalid("attachments names the same attachment twice.");
+            ids.Add(reference.Id);
+        }
+        return ids;
+    }
+
+    /// <summary>A message of voice attachments only is a voice message unless the sender said otherwise; a voice message carries only audio.</summary>
+    private static string KindFor(Draft draft, string? requested, IReadOnlyList<AttachmentRow> held)
+    {
+        if (requested is null && held.Count > 0 && held.All(a => a.Type == MediaTypes.Voice)) return MessageKinds.Voice;
+        if (draft.Kind == MessageKinds.Voice && held.Any(a => a.Type is not (MediaTypes.Voice or MediaTypes.Audio)))
+            throw ApiException.Invalid("A voice message carries audio attachments only.");
+        return draft.Kind;
     }
 }

@@ -1,4 +1,5 @@
 using Confab.Contracts;
+using Confab.Server.Attachments;
 using Confab.Server.Hosting;
 using Confab.Server.Receipts;
 using Confab.Server.Storage;
@@ -11,7 +12,8 @@ namespace Confab.Server.Messages;
 /// messages, status and per-member receipts. With no viewer (event payloads) the result is the
 /// same for everyone.
 /// </summary>
-public sealed class MessageViews(UserStore users, MessageStore messages, ReceiptStore receipts, ReactionStore reactions, PinStore pins)
+public sealed class MessageViews(
+    UserStore users, MessageStore messages, ReceiptStore receipts, ReactionStore reactions, PinStore pins, AttachmentViews attachments)
 {
     /// <summary>Above this many members, own messages carry only their status, not one receipt per member.</summary>
     public const int ReceiptDetailMemberLimit = 100;
@@ -38,11 +40,12 @@ public sealed class MessageViews(UserStore users, MessageStore messages, Receipt
             .GroupBy(r => r.MessageId, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.GroupBy(r => r.Emoji, StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
         var pinned = await pins.PinnedAmongAsync(db, tenantId, live);
+        var attached = await attachments.ForMessagesAsync(db, tenantId, live);
         var people = await users.FindManyAsync(db, tenantId, rows.Concat(replies.Values)
             .SelectMany(r => new[] { r.SenderId, r.ForwardedFromUserId })
             .Concat(reactionsByMessage.Values.SelectMany(emojis => emojis.SelectMany(e => e.Take(ReactionUsersShown).Select(r => r.UserId))))
             .OfType<string>());
-        var marks = new Marks(people, reactionsByMessage, pinned, viewerId);
+        var marks = new Marks(people, reactionsByMessage, pinned, attached, viewerId);
 
         var own = viewerId is null ? [] : rows.Where(r => r.SenderId == viewerId).ToList();
         var receiptsByConversation = new Dictionary<string, OwnReceipts>(StringComparer.Ordinal);
@@ -62,16 +65,17 @@ public sealed class MessageViews(UserStore users, MessageStore messages, Receipt
     private static Message Shape(MessageRow row, Marks marks, Message? replyTo) => new(
         row.Id, row.ConversationId, row.Seq,
         row.SenderId is not null && marks.People.TryGetValue(row.SenderId, out var sender) ? sender.ToPublic() : null,
-        row.Kind, row.Text, Array.Empty<Attachment>(), row.ReplyToId, replyTo,
+        row.Kind, row.Text, marks.Attachments.GetValueOrDefault(row.Id) ?? [], row.ReplyToId, replyTo,
         row.ForwardedFromUserId is not null && marks.People.TryGetValue(row.ForwardedFromUserId, out var author) ? author.ToPublic() : null,
         row.ForwardedFromConversationId, row.ForwardedFromMessageId,
         row.MentionList, marks.ReactionsOf(row.Id), marks.Pinned.Contains(row.Id), null, null, null,
         row.ClientMessageId, UserRow.ParseJson(row.Metadata),
         Time.FromMillis(row.CreatedAt), Time.FromMillis(row.UpdatedAt), Time.FromMillis(row.EditedAt), Time.FromMillis(row.DeletedAt));
 
-    /// <summary>What a page's messages carry besides their rows: the people they name, their reactions and pins.</summary>
+    /// <summary>What a page's messages carry besides their rows: the people they name, their reactions, pins and attachments.</summary>
     private sealed record Marks(
-        Dictionary<string, UserRow> People, Dictionary<string, List<IGrouping<string, ReactionRow>>> Reactions, HashSet<string> Pinned, string? ViewerId)
+        Dictionary<string, UserRow> People, Dictionary<string, List<IGrouping<string, ReactionRow>>> Reactions, HashSet<string> Pinned,
+        Dictionary<string, List<Attachment>> Attachments, string? ViewerId)
     {
         /// <summary>One entry per emoji, in the order first used; <c>reactedByMe</c> is for the viewer (false in shared event payloads).</summary>
         public List<Reaction> ReactionsOf(string messageId) =>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Confab.Contracts;
+using Confab.Server.Attachments;
 using Confab.Server.Events;
 using Confab.Server.Storage;
 
@@ -12,7 +13,7 @@ namespace Confab.Server.Realtime;
 /// One reader, in log order, never waiting on a socket.
 /// </summary>
 public sealed partial class EventDispatcher(
-    Database database, EventStore events, EventNotifier notifier, ConnectionRegistry connections, ILogger<EventDispatcher> logger)
+    Database database, EventStore events, EventNotifier notifier, ConnectionRegistry connections, AttachmentLinks links, ILogger<EventDispatcher> logger)
     : BackgroundService
 {
     public const int BatchSize = 1000;
@@ -77,10 +78,12 @@ public sealed partial class EventDispatcher(
 
     private async Task RouteAsync(LoggedEvent e)
     {
-        var frame = Frames.Durable(e.Type, e.Payload, e.Position);
+        var shared = Frames.Durable(e.Type, e.Payload, e.Position);
+        // Attachment URLs are signed for each receiver, so a frame holding any is made per connection.
+        Func<SocketConnection, byte[]> frameFor = links.MayHoldTokens(e.Payload) ? connection => connection.ForMe(shared) : _ => shared;
         if (e.UserId is not null)
         {
-            foreach (var connection in connections.OfUser(e.TenantId, e.UserId)) connection.DeliverDurable(e.Position, frame);
+            foreach (var connection in connections.OfUser(e.TenantId, e.UserId)) connection.DeliverDurable(e.Position, frameFor(connection));
             return;
         }
         if (e.ConversationId is null) return;
@@ -94,8 +97,8 @@ public sealed partial class EventDispatcher(
             tenantMembers[e.ConversationId] = audience;
         }
 
-        foreach (var connection in connections.OfUsers(e.TenantId, audience)) connection.DeliverDurable(e.Position, frame);
-        foreach (var connection in connections.SubscribersOf(e.TenantId, e.ConversationId)) connection.DeliverDurable(e.Position, frame);
+        foreach (var connection in connections.OfUsers(e.TenantId, audience)) connection.DeliverDurable(e.Position, frameFor(connection));
+        foreach (var connection in connections.SubscribersOf(e.TenantId, e.ConversationId)) connection.DeliverDurable(e.Position, frameFor(connection));
 
         // Membership as of this event includes both who joined and who left at it; the next event reloads it.
         if (changesMembership) tenantMembers.Remove(e.ConversationId);

@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using System.Threading.Channels;
+using Confab.Server.Attachments;
 using Confab.Server.Http;
 using Confab.Server.Identity;
 
@@ -20,7 +21,7 @@ namespace Confab.Server.Realtime;
 /// Every write to the queue happens under the lock, so the queue order is the seq order. Overflowing the
 /// queue or the held list closes the socket with 1013; the client reconnects and resumes.
 /// </summary>
-public sealed class SocketConnection(WebSocket socket, UserCaller caller, long sessionExpiresAt) : IDisposable
+public sealed class SocketConnection(WebSocket socket, UserCaller caller, long sessionExpiresAt, AttachmentLinks links, string baseUrl) : IDisposable
 {
     public const int OutboundCapacity = 1024;
     public const int MaxHeldEvents = 10_000;
@@ -44,11 +45,17 @@ public sealed class SocketConnection(WebSocket socket, UserCaller caller, long s
     private long lastSentSeq;
 
     public UserCaller Caller { get; } = caller;
+
+    /// <summary>Where this client reaches the server, for the attachment URLs it is sent.</summary>
+    public string BaseUrl { get; } = baseUrl;
     public long SessionExpiresAt { get; } = sessionExpiresAt;
     public WebSocket Socket { get; } = socket;
     public CancellationToken Closing => closing.Token;
     public WebSocketCloseStatus? CloseStatus { get; private set; }
     public string? CloseReason { get; private set; }
+
+    /// <summary>The frame with its attachment tokens resolved into fresh URLs for this connection's user.</summary>
+    public byte[] ForMe(byte[] frame) => links.ResolveAll(frame, Caller.TenantId, Caller.UserId, BaseUrl);
 
     /// <summary>Queues <c>ready</c> as the first frame, then whatever ephemeral frames came before it.</summary>
     public void Start(byte[] readyFrame, long seq)

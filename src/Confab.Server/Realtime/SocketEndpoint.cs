@@ -2,7 +2,9 @@ using System.Buffers;
 using System.Net.WebSockets;
 using System.Text.Json;
 using Confab.Contracts;
+using Confab.Server.Attachments;
 using Confab.Server.Events;
+using Confab.Server.Hosting;
 using Confab.Server.Http;
 using Confab.Server.Identity;
 
@@ -23,7 +25,8 @@ public static partial class SocketEndpoint
     public static void MapSocketEndpoint(this IEndpointRouteBuilder app)
     {
         app.MapGet("/v1/socket", async (HttpContext context, CredentialStore credentials, ConnectionRegistry connections,
-                SocketRequests requests, PresenceService presence, UserEventFeed feed, IHostApplicationLifetime lifetime, ILoggerFactory loggers) =>
+                SocketRequests requests, PresenceService presence, UserEventFeed feed, AttachmentLinks links, PublicUrls urls,
+                IHostApplicationLifetime lifetime, ILoggerFactory loggers) =>
             {
                 if (!context.WebSockets.IsWebSocketRequest)
                     throw ApiException.BadRequest(ErrorCodes.WebSocketRequired, "Open /v1/socket as a WebSocket.");
@@ -41,7 +44,7 @@ public static partial class SocketEndpoint
                     return Results.Empty;
                 }
 
-                using var connection = new SocketConnection(socket, session.Caller, session.ExpiresAt);
+                using var connection = new SocketConnection(socket, session.Caller, session.ExpiresAt, links, urls.BaseOf(context.Request));
                 using var stopping = lifetime.ApplicationStopping.Register(() =>
                     connection.Close(WebSocketCloseStatus.EndpointUnavailable, "The server is shutting down; reconnect and resume."));
                 await RunAsync(connection, token!, credentials, connections, requests, presence, feed,

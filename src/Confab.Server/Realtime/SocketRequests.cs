@@ -32,7 +32,7 @@ public sealed partial class SocketRequests(
             var payload = root.TryGetProperty("payload", out var p) && p.ValueKind != JsonValueKind.Null ? p : default;
 
             var result = await RunAsync(connection, typeElement.GetString()!, payload);
-            if (requestId is not null) connection.Send(Frames.Ack(requestId, result));
+            if (requestId is not null) connection.Send(connection.ForMe(Frames.Ack(requestId, result)));
         }
         catch (ApiException error)
         {
@@ -129,7 +129,7 @@ public sealed partial class SocketRequests(
             case "conversation.avatar.update":
             {
                 var conversationId = Read<ConversationRef>(payload).ConversationId ?? throw ApiException.Invalid("conversationId is required.");
-                return await conversations.UpdateAvatarAsync(caller, conversationId, Read<UpdateAvatarRequest>(payload));
+                return await conversations.UpdateAvatarAsync(caller, conversationId, Read<UpdateAvatarRequest>(payload), connection.BaseUrl);
             }
             default:
                 throw ApiException.BadRequest(ErrorCodes.UnknownType, $"Unknown request type '{type}'.");
@@ -148,7 +148,7 @@ public sealed partial class SocketRequests(
                 var batch = await feed.ReadAsync(connection.Caller.TenantId, connection.Caller.UserId, since, UserEventFeed.MaxBatch);
                 if (first) connection.ReplayFrom(since);
                 first = false;
-                foreach (var e in batch) await connection.ReplayAsync(e.Position, Frames.Durable(e.Type, e.Payload, e.Position));
+                foreach (var e in batch) await connection.ReplayAsync(e.Position, connection.ForMe(Frames.Durable(e.Type, e.Payload, e.Position)));
                 if (batch.Count < UserEventFeed.MaxBatch) break;
                 since = batch[^1].Position;
             }

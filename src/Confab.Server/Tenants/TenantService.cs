@@ -1,4 +1,5 @@
 using Confab.Contracts;
+using Confab.Server.Attachments;
 using Confab.Server.Hosting;
 using Confab.Server.Http;
 using Confab.Server.Identity;
@@ -7,7 +8,7 @@ using Confab.Server.Storage;
 namespace Confab.Server.Tenants;
 
 /// <summary>Tenants, their API keys and their settings: what the platform operator and a tenant's backend manage.</summary>
-public sealed class TenantService(Database database, TenantStore store, SessionRevocations revocations, TimeProvider clock)
+public sealed class TenantService(Database database, TenantStore store, SessionRevocations revocations, IBlobStore blobs, TimeProvider clock)
 {
     public Task<CreatedTenant> CreateAsync(string name, string? id = null) => database.WriteAsync(async db =>
     {
@@ -43,6 +44,7 @@ public sealed class TenantService(Database database, TenantStore store, SessionR
             if (!await store.DeleteAsync(db, id)) throw NotFound();
         });
         revocations.Publish(id, null);
+        await blobs.DeleteTenantAsync(id);
     }
 
     public Task<CreatedApiKey> CreateApiKeyAsync(string tenantId) => database.WriteAsync(async db =>

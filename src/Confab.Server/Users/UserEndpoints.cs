@@ -1,4 +1,5 @@
 using Confab.Contracts;
+using Confab.Server.Hosting;
 using Confab.Server.Http;
 using Confab.Server.Identity;
 
@@ -8,12 +9,13 @@ public static class UserEndpoints
 {
     public static void MapUserEndpoints(this RouteGroupBuilder server, RouteGroupBuilder client)
     {
-        server.MapPut("/users/{userId}", async (string userId, UpsertUserRequest body, TenantCaller caller, UserService users) =>
+        server.MapPut("/users/{userId}", async (string userId, UpsertUserRequest body, TenantCaller caller, UserService users, PublicUrls urls, HttpRequest request) =>
             {
-                var (user, created) = await users.UpsertAsync(caller.TenantId, userId, body);
+                var (user, created) = await users.UpsertAsync(caller.TenantId, userId, body, urls.BaseOf(request));
                 return created ? Results.Created($"/server/v1/users/{Uri.EscapeDataString(userId)}", user) : Results.Ok(user);
             })
-            .WithSummary("Create (201) or replace (200) a user").Produces<User>(200).Produces<User>(201).Fails(409);
+            .WithSummary("Create (201) or replace (200) a user; avatar: { url } is fetched, { base64 } decoded, and either stored as an image")
+            .Produces<User>(200).Produces<User>(201).Fails(409, 413, 415);
 
         server.MapGet("/users", (string? q, string? cursor, int? limit, TenantCaller caller, UserService users) =>
                 users.ListAsync(caller.TenantId, q, cursor, Paging.Limit(limit), viewerId: null))
@@ -40,8 +42,9 @@ public static class UserEndpoints
                 users.GetAsync(caller.TenantId, userId, caller.UserId))
             .WithSummary("Read a user").Fails(404);
 
-        client.MapPatch("/users/{userId}", (string userId, UpdateUserRequest body, UserCaller caller, UserService users) =>
-                users.UpdateAsync(caller, userId, body))
-            .WithSummary("Change one's own name, username, avatarUrl or statusText (tenant admins: anyone's)").Fails(403, 404, 409);
+        client.MapPatch("/users/{userId}", (string userId, UpdateUserRequest body, UserCaller caller, UserService users, PublicUrls urls, HttpRequest request) =>
+                users.UpdateAsync(caller, userId, body, urls.BaseOf(request)))
+            .WithSummary("Change one's own name, username, avatarUrl, avatar (an uploaded image) or statusText (tenant admins: anyone's)")
+            .Fails(403, 404, 409, 415);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Confab.Contracts;
+using Confab.Server.Attachments;
 using Confab.Server.Conversations;
 using Confab.Server.Hosting;
 using Confab.Server.Http;
@@ -13,7 +14,7 @@ namespace Confab.Server.Users;
 /// <summary>Users of a tenant: upserted by its backend, searched and partly edited by its users.</summary>
 public sealed partial class UserService(
     Database database, UserStore users, SessionStore sessions, ConversationStore conversations, MemberService members,
-    MessageService messages, MessageStore messageStore,
+    MessageService messages, MessageStore messageStore, AvatarService avatars,
     SessionRevocations revocations, PresenceService presence, TimeProvider clock)
 {
     public const string AnonymousPrefix = "~deleted~";
@@ -22,11 +23,11 @@ public sealed partial class UserService(
     [GeneratedRegex("^[A-Za-z0-9_.-]{1,64}\\z")]
     private static partial Regex UsernamePattern();
 
-    public async Task<(User User, bool Created)> UpsertAsync(string tenantId, string userId, UpsertUserRequest request)
+    /// <summary>Creates or replaces a user; an <c>avatar</c> to fetch or decode is stored first, and linked under <paramref name="baseUrl"/>.</summary>
+    public async Task<(User User, bool Created)> UpsertAsync(string tenantId, string userId, UpsertUserRequest request, string baseUrl)
     {
         Check.UserId(userId, "userId");
-        if (request.Avatar is not null)
-            throw ApiException.Invalid("avatar (fetch or base64) is not accepted yet; send avatarUrl.");
+        if (request.Avatar is not null && request.AvatarUrl is not null) throw ApiException.Invalid("Send avatarUrl or avatar, not both.");
         var name = Check.Required(request.Name, "name", 200).Trim();
         var username = ValidUsername(request.Username);
         var email = Check.OptionalText(request.Email, "email", 320);
@@ -34,6 +35,7 @@ public sealed partial class UserService(
         var avatarUrl = Check.HttpUrl(request.AvatarUrl, "avatarUrl");
         var role = request.Role is null ? UserRoles.User : Check.OneOf(request.Role, "role", UserRoles.All);
         var metadata = Check.Metadata(request.Metadata);
+        if (request.Avatar is not null) avatarUrl = await avatars.FromSourceAsync(tenantId, request.Avatar, baseUrl);
 
         return await database.WriteAsync(async db =>
         {
@@ -74,11 +76,12 @@ public sealed partial class UserService(
     /// <summary>The private view (with e-mail) for the tenant backend and for the user itself; the public one for others.</summary>
     private static User Shape(UserRow row, string? viewerId) => viewerId is null || viewerId == row.Id ? row.ToPrivate() : row.ToPublic();
 
-    public async Task<User> UpdateAsync(UserCaller caller, string userId, UpdateUserRequest request)
+    /// <summary>Changes a profile; an <c>avatar</c> (an image the caller uploaded) is linked under <paramref name="baseUrl"/>.</summary>
+    public async Task<User> UpdateAsync(UserCaller caller, string userId, UpdateUserRequest request, string baseUrl)
     {
         if (userId != caller.UserId && !caller.IsTenantAdmin)
             throw ApiException.Forbidden(ErrorCodes.Forbidden, "You can only change your own profile.");
-        if (request.Avatar is not null) throw ApiException.BadRequest(ErrorCodes.AttachmentNotFound, "No such uploaded attachment.");
+        if (request.Avatar is not null && request.AvatarUrl is not null) throw ApiException.Invalid("Send avatarUrl or avatar, not both.");
         var name = request.Has(nameof(request.Name)) ? Check.Required(request.Name, "name", 200).Trim() : null;
         var username = ValidUsername(request.Username);
         var avatarUrl = Check.HttpUrl(request.AvatarUrl, "avatarUrl");
@@ -94,7 +97,8 @@ public sealed partial class UserService(
                 TenantId = row.TenantId, Id = row.Id, Role = row.Role, Email = row.Email, Metadata = row.Metadata, CreatedAt = row.CreatedAt,
                 Name = name ?? row.Name,
                 Username = request.Has(nameof(request.Username)) ? username : row.Username,
-                AvatarUrl = request.Has(nameof(request.AvatarUrl)) ? avatarUrl : row.AvatarUrl,
+                AvatarUrl = request.Avatar is not null ? await avatars.FromUploadAsync(db, caller.TenantId, caller.UserId, request.Avatar.Id, baseUrl)
+                    : request.Has(nameof(request.AvatarUrl)) ? avatarUrl : row.AvatarUrl,
                 StatusText = request.Has(nameof(request.StatusText)) ? statusText : row.StatusText,
                 UpdatedAt = Time.Now(clock),
             };

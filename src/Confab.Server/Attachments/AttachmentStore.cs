@@ -1,0 +1,143 @@
+using Confab.Server.Storage;
+
+namespace Confab.Server.Attachments;
+
+/// <summary>The SQL of attachments, the blobs they point at, the messages that hold them, and avatars.</summary>
+public sealed class AttachmentStore
+{
+    private const string Columns =
+        "a.tenant_id, a.id, a.uploader_id, a.type, a.mime_type, a.name, a.size, a.width, a.height, a.duration, a.caption, a.metadata, " +
+        "a.sha256, a.thumbnail_sha256, a.thumbnail_mime_type, a.conversation_id, a.created_at";
+
+    private const string IsAlive =
+        "(a.attached = 0 OR EXISTS (SELECT 1 FROM message_attachments l WHERE l.tenant_id = a.tenant_id AND l.attachment_id = a.id))";
+
+    public Task InsertAsync(DbSession db, AttachmentRow row) => db.ExecuteAsync(
+        """
+        INSERT INTO attachments (tenant_id, id, uploader_id, type, mime_type, name, size, width, height, duration, caption, metadata,
+                                 sha256, thumbnail_sha256, thumbnail_mime_type, conversation_id, created_at)
+        VALUES (@TenantId, @Id, @UploaderId, @Type, @MimeType, @Name, @Size, @Width, @Height, @Duration, @Caption, @Metadata,
+                @Sha256, @ThumbnailSha256, @ThumbnailMimeType, @ConversationId, @CreatedAt)
+        """, row);
+
+    /// <summary>Records the blob (or marks it freshly used), so the collector leaves it alone while an upload stores and uses it.</summary>
+    public Task TouchBlobAsync(DbSession db, string tenantId, string sha256, long size, string mimeType, long now) => db.ExecuteAsync(
+        """
+        INSERT INTO blobs (tenant_id, sha256, size, mime_type, touched_at) VALUES (@tenantId, @sha256, @size, @mimeType, @now)
+        ON CONFLICT (tenant_id, sha256) DO UPDATE SET touched_at = excluded.touched_at
+        """, new { tenantId, sha256, size, mimeType, now });
+
+    public async Task<Dictionary<string, AttachmentRow>> FindManyAsync(DbSession db, string tenantId, IReadOnlyCollection<string> ids) =>
+        ids.Count == 0
+            ? new(StringComparer.Ordinal)
+            : (await db.QueryAsync<AttachmentRow>($"SELECT {Columns}, {IsAlive} AS alive FROM attachments a WHERE a.tenant_id = @tenantId AND a.id IN @ids",
+                new { tenantId, ids })).ToDictionary(r => r.Id, StringComparer.Ordinal);
+
+    /// <summary>The attachment, when it is still alive.</summary>
+    public async Task<AttachmentRow?> FindAliveAsync(DbSession db, string tenantId, string id) =>
+        (await FindManyAsync(db, tenantId, [id])).GetValueOrDefault(id) is { Alive: true } row ? row : null;
+
+    /// <summary>
+    /// The attachment, when it is alive and <paramref name="userId"/> (null: the tenant backend) may see it: its uploader,
+    /// or a member of a conversation (or any user, for a public channel) where a message holds it.
+    /// </summary>
+    public Task<AttachmentRow?> FindVisibleAsync(DbSession db, string tenantId, string id, string? userId) => db.QuerySingleOrDefaultAsync<AttachmentRow>(
+        $"""
+        SELECT {Columns} FROM attachments a
+        WHERE a.tenant_id = @tenantId AND a.id = @id
+          AND {IsAlive}
+          AND (@userId IS NULL OR a.uploader_id = @userId OR EXISTS (
+                SELECT 1 FROM message_attachments l
+                JOIN conversations c ON c.tenant_id = l.tenant_id AND c.id = l.conversation_id
+                WHERE l.tenant_id = a.tenant_id AND l.attachment_id = a.id
+                  AND ((c.type = 'channel' AND c.public_username IS NOT NULL)
+                       OR EXISTS (SELECT 1 FROM members m WHERE m.tenant_id = c.tenant_id AND m.conversation_id = c.id AND m.user_id = @userId))))
+        """, new { tenantId, id, userId });
+
+    /// <summary>The attachments these messages hold, each message's in its order.</summary>
+    public Task<IReadOnlyList<AttachmentRow>> ForMessagesAsync(DbSession db, string tenantId, IReadOnlyCollection<string> messageIds) =>
+        messageIds.Count == 0
+            ? Task.FromResult<IReadOnlyList<AttachmentRow>>([])
+            : db.QueryAsync<AttachmentRow>(
+                $"""
+                SELECT {Columns}, l.message_id FROM message_attachments l
+                JOIN attachments a ON a.tenant_id = l.tenant_id AND a.id = l.attachment_id
+                WHERE l.tenant_id = @tenantId AND l.message_id IN @messageIds ORDER BY l.message_id, l.position
+                """, new { tenantId, messageIds });
+
+    public Task<IReadOnlyList<string>> IdsOfMessageAsync(DbSession db, string tenantId, string messageId) => db.QueryAsync<string>(
+        "SELECT attachment_id FROM message_attachments WHERE tenant_id = @tenantId AND message_id = @messageId ORDER BY position",
+        new { tenantId, messageId });
+
+    /// <summary>Makes the message hold these attachments, in this order.</summary>
+    public async Task LinkAsync(DbSession db, string tenantId, string conversationId, string messageId, IReadOnlyList<string> attachmentIds)
+    {
+        for (var position = 0; position < attachmentIds.Count; position++)
+        {
+            await db.ExecuteAsync(
+                """
+                INSERT INTO message_attachments (tenant_id, message_id, position, attachment_id, conversation_id)
+                VALUES (@tenantId, @messageId, @position, @attachmentId, @conversationId)
+                """, new { tenantId, messageId, position, attachmentId = attachmentIds[position], conversationId });
+        }
+        if (attachmentIds.Count > 0)
+            await db.ExecuteAsync("UPDATE attachments SET attached = 1 WHERE tenant_id = @tenantId AND id IN @attachmentIds AND attached = 0",
+                new { tenantId, attachmentIds });
+    }
+
+    /// <summary>A message deleted for everyone lets go of its attachments; those no other message holds are deleted.</summary>
+    public Task ReleaseMessageAsync(DbSession db, string tenantId, string messageId) => ReleaseAsync(db, tenantId, "message_id", messageId);
+
+    /// <summary>A deleted conversation lets go of all its messages' attachments.</summary>
+    public Task ReleaseConversationAsync(DbSession db, string tenantId, string conversationId) => ReleaseAsync(db, tenantId, "conversation_id", conversationId);
+
+    private static async Task ReleaseAsync(DbSession db, string tenantId, string linkColumn, string key)
+    {
+        await db.ExecuteAsync(
+            $"""
+            DELETE FROM attachments WHERE tenant_id = @tenantId
+              AND id IN (SELECT attachment_id FROM message_attachments WHERE tenant_id = @tenantId AND {linkColumn} = @key)
+              AND NOT EXISTS (SELECT 1 FROM message_attachments o WHERE o.tenant_id = @tenantId AND o.attachment_id = attachments.id AND o.{linkColumn} <> @key)
+            """, new { tenantId, key });
+        await db.ExecuteAsync($"DELETE FROM message_attachments WHERE tenant_id = @tenantId AND {linkColumn} = @key", new { tenantId, key });
+    }
+
+    /// <summary>Deletes uploads no message took before <paramref name="createdBefore"/>.</summary>
+    public Task<int> DeleteUnattachedAsync(DbSession db, string tenantId, long createdBefore) => db.ExecuteAsync(
+        "DELETE FROM attachments WHERE tenant_id = @tenantId AND attached = 0 AND created_at < @createdBefore", new { tenantId, createdBefore });
+
+    private const string Unreferenced =
+        """
+        NOT EXISTS (SELECT 1 FROM attachments a WHERE a.tenant_id = b.tenant_id AND a.sha256 = b.sha256)
+        AND NOT EXISTS (SELECT 1 FROM attachments a WHERE a.tenant_id = b.tenant_id AND a.thumbnail_sha256 = b.sha256)
+        AND NOT EXISTS (SELECT 1 FROM avatars v WHERE v.tenant_id = b.tenant_id AND v.sha256 = b.sha256)
+        """;
+
+    /// <summary>Blobs nothing points at and no upload touched since <paramref name="touchedBefore"/>.</summary>
+    public Task<IReadOnlyList<string>> UnreferencedBlobsAsync(DbSession db, string tenantId, long touchedBefore, int limit) => db.QueryAsync<string>(
+        $"SELECT b.sha256 FROM blobs b WHERE b.tenant_id = @tenantId AND b.touched_at < @touchedBefore AND {Unreferenced} ORDER BY b.sha256 LIMIT @limit",
+        new { tenantId, touchedBefore, limit });
+
+    /// <summary>Deletes those of <paramref name="candidates"/> that are still unreferenced and untouched; returns the ones deleted.</summary>
+    public Task<IReadOnlyList<string>> DeleteBlobsAsync(DbSession db, string tenantId, IReadOnlyList<string> candidates, long touchedBefore) => db.QueryAsync<string>(
+        $"DELETE FROM blobs AS b WHERE b.tenant_id = @tenantId AND b.sha256 IN @candidates AND b.touched_at < @touchedBefore AND {Unreferenced} RETURNING b.sha256",
+        new { tenantId, candidates, touchedBefore });
+
+    public Task InsertAvatarAsync(DbSession db, string tenantId, string sha256, long now) => db.ExecuteAsync(
+        "INSERT INTO avatars (tenant_id, sha256, created_at) VALUES (@tenantId, @sha256, @now) ON CONFLICT (tenant_id, sha256) DO NOTHING",
+        new { tenantId, sha256, now });
+
+    /// <summary>The mime type of an avatar image, or null when the tenant has no such avatar.</summary>
+    public Task<string?> AvatarMimeTypeAsync(DbSession db, string tenantId, string sha256) => db.QuerySingleOrDefaultAsync<string>(
+        """
+        SELECT b.mime_type FROM avatars v JOIN blobs b ON b.tenant_id = v.tenant_id AND b.sha256 = v.sha256
+        WHERE v.tenant_id = @tenantId AND v.sha256 = @sha256
+        """, new { tenantId, sha256 });
+
+    /// <summary>The value of a server-wide secret, created from <paramref name="candidate"/> by whichever node asks first.</summary>
+    public async Task<string> SecretAsync(DbSession db, string name, string candidate)
+    {
+        await db.ExecuteAsync("INSERT INTO server_secrets (name, value) VALUES (@name, @candidate) ON CONFLICT (name) DO NOTHING", new { name, candidate });
+        return await db.ScalarAsync<string>("SELECT value FROM server_secrets WHERE name = @name", new { name });
+    }
+}

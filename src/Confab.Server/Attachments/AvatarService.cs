@@ -1,0 +1,75 @@
+using Confab.Server.Hosting;
+using Confab.Server.Http;
+using Confab.Server.Storage;
+using Confab.Server.Users;
+
+namespace Confab.Server.Attachments;
+
+/// <summary>
+/// Avatars of users and conversations: an image the caller uploaded, or (from the tenant backend) one fetched
+/// from a URL or given as base64. Each is checked to be an image by its bytes, kept once per SHA-256, and
+/// handed out as a signed URL that does not expire.
+/// </summary>
+public sealed class AvatarService(Database database, AttachmentStore store, BlobStorage blobs, AttachmentLinks links, AvatarFetcher fetcher, TimeProvider clock)
+{
+    public const long MaxAvatarBytes = 5 * 1024 * 1024;
+
+    /// <summary>An image the caller uploaded, in the caller's write transaction; returns its avatar URL.</summary>
+    public async Task<string> FromUploadAsync(WriteSession db, string tenantId, string userId, string? attachmentId, string baseUrl)
+    {
+        var row = Check.IsGeneratedId(attachmentId) ? await store.FindAliveAsync(db, tenantId, attachmentId!) : null;
+        if (row is null) throw ApiException.BadRequest(ErrorCodes.AttachmentNotFound, "No such uploaded attachment.");
+        if (row.UploaderId != userId) throw ApiException.Forbidden(ErrorCodes.AttachmentNotYours, "An avatar must be an image you uploaded.");
+        RequireImage(row.MimeType);
+        await store.InsertAvatarAsync(db, tenantId, row.Sha256, Time.Now(clock));
+        return links.AvatarUrl(baseUrl, tenantId, row.Sha256);
+    }
+
+    /// <summary>The server API's <c>avatar: { url }</c> or <c>{ base64 }</c>, stored before the caller's transaction; returns its avatar URL.</summary>
+    public async Task<string> FromSourceAsync(string tenantId, AvatarSource source, string baseUrl)
+    {
+        using var file = source switch
+        {
+            { Url: not null, Base64: not null } => throw ApiException.Invalid("avatar takes url or base64, not both."),
+            { Url: { } url } => await fetcher.FetchAsync(url, MaxAvatarBytes, blobs.StagingDirectory),
+            { Base64: { } data } => await StageBase64Async(data),
+            _ => throw ApiException.Invalid("avatar needs url or base64."),
+        };
+        SniffedContent content;
+        await using (var stream = file.OpenRead()) content = ContentSniffer.Sniff(stream, null);
+        RequireImage(content.MimeType);
+        await blobs.KeepAsync(tenantId, file, content.MimeType);
+        await database.WriteAsync(db => store.InsertAvatarAsync(db, tenantId, file.Sha256, Time.Now(clock)));
+        return links.AvatarUrl(baseUrl, tenantId, file.Sha256);
+    }
+
+    public async Task<ServedFile?> OpenAsync(string tenantId, string sha256)
+    {
+        var mimeType = await database.ReadAsync(db => store.AvatarMimeTypeAsync(db, tenantId, sha256));
+        var content = mimeType is null ? null : await blobs.OpenAsync(tenantId, sha256);
+        return content is null ? null : new ServedFile(content, mimeType!, null, sha256);
+    }
+
+    /// <summary>A data URI (<c>data:image/png;base64,…</c>) or bare base64; the declared type is ignored, the bytes decide.</summary>
+    private async Task<StagedFile> StageBase64Async(string data)
+    {
+        var comma = data.IndexOf(',', StringComparison.Ordinal);
+        if (data.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
+        {
+            if (comma < 0 || !data[..comma].EndsWith(";base64", StringComparison.OrdinalIgnoreCase))
+                throw ApiException.Invalid("avatar.base64 must be base64 or a data: URI with ;base64.");
+            data = data[(comma + 1)..];
+        }
+        var bytes = new byte[data.Length * 3 / 4 + 3];
+        if (!Convert.TryFromBase64String(data, bytes, out var length) || length == 0)
+            throw ApiException.Invalid("avatar.base64 is not valid base64.");
+        using var stream = new MemoryStream(bytes, 0, length);
+        return await StagedFile.ReceiveAsync(blobs.StagingDirectory, stream, MaxAvatarBytes, "avatar", CancellationToken.None);
+    }
+
+    private static void RequireImage(string mimeType)
+    {
+        if (!MediaTypes.IsDisplayableImage(mimeType))
+            throw new ApiException(415, ErrorCodes.UnsupportedMediaType, $"An avatar must be a PNG, JPEG, GIF, WebP, BMP or AVIF image, not {mimeType}.");
+    }
+}
