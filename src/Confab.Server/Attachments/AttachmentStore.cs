@@ -120,7 +120,7 @@ public sealed class AttachmentStore
 
     /// <summary>Deletes those of <paramref name="candidates"/> that are still unreferenced and untouched; returns the ones deleted.</summary>
     public Task<IReadOnlyList<string>> DeleteBlobsAsync(DbSession db, string tenantId, IReadOnlyList<string> candidates, long touchedBefore) => db.QueryAsync<string>(
-        $"DELETE FROM blobs AS b WHERE b.tenant_id = @tenantId AND b.sha256 IN @candidates AND b.touched_at < @touchedBefore AND {Unreferenced} RETURNING b.sha256",
+        $"DELETE FROM blobs AS b WHERE b.tenant_id = @tenantId AND b.sha256 IN @candidates AND b.touched_at < @touchedBefore AND {Unreferenced} RETURNING sha256",
         new { tenantId, candidates, touchedBefore });
 
     public Task InsertAvatarAsync(DbSession db, string tenantId, string sha256, long now) => db.ExecuteAsync(
