@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 namespace Confab.Client;
 
 /// <summary>
-/// The client API (<c>/v1</c>) as one end user: users, conversations, members, messages, receipts and the
+/// The client API (<c>/v1</c>) as one end user: users, conversations, members, messages, receipts, uploads and the
 /// long-poll event stream. Authenticates with a session token that the tenant backend issued
 /// (<see cref="ConfabServerClient.IssueSessionAsync"/>), or as the backend acting for a user
 /// (<see cref="ConfabServerClient.ActAs"/>).
@@ -26,6 +26,7 @@ public sealed class ConfabClient
         Messages = new MessagesClient(http);
         Receipts = new ReceiptsClient(http);
         Events = new EventsClient(http);
+        Attachments = new AttachmentsClient(http);
     }
 
     public UsersClient Users { get; }
@@ -34,4 +35,5 @@ public sealed class ConfabClient
     public MessagesClient Messages { get; }
     public ReceiptsClient Receipts { get; }
     public EventsClient Events { get; }
+    public AttachmentsClient Attachments { get; }
 }

@@ -62,6 +62,8 @@ internal static class ConfabJson
 [JsonSerializable(typeof(ReactionBody))]
 [JsonSerializable(typeof(ForwardMessageBody))]
 [JsonSerializable(typeof(AvatarBody))]
+[JsonSerializable(typeof(UploadedAvatarBody))]
+[JsonSerializable(typeof(Attachment))]
 [JsonSerializable(typeof(SessionBody))]
 [JsonSerializable(typeof(TenantNameBody))]
 [JsonSerializable(typeof(ProblemBody))]

@@ -11,6 +11,8 @@ internal sealed record ReactionBody(string Emoji);
 
 internal sealed record AvatarBody(string? AvatarUrl);
 
+internal sealed record UploadedAvatarBody(AttachmentReference Attachment);
+
 internal sealed record SessionBody(string UserId, long? TtlSeconds);
 
 internal sealed record TenantNameBody(string Name);

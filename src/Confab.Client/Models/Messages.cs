@@ -35,3 +35,17 @@ public sealed record MessageListQuery
     public string? AroundId { get; init; }
     public int? Limit { get; init; }
 }
+
+/// <summary>The optional parts of an upload.</summary>
+public sealed record UploadOptions
+{
+    /// <summary>The conversation it is meant for: the upload is refused at once if the user may not send media there.</summary>
+    public string? ConversationId { get; init; }
+    /// <summary><c>file</c> to send anything as a document, <c>voice</c> for a voice note; otherwise the bytes decide.</summary>
+    public string? Type { get; init; }
+    public string? Caption { get; init; }
+    public double? DurationSeconds { get; init; }
+    public System.Text.Json.JsonElement? Metadata { get; init; }
+    /// <summary>A small PNG, JPEG, GIF or WebP preview made by the client.</summary>
+    public Stream? Thumbnail { get; init; }
+}

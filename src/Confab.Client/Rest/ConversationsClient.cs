@@ -41,5 +41,9 @@ public sealed class ConversationsClient
     public Task<Conversation> SetAvatarAsync(string conversationId, string? avatarUrl, CancellationToken cancel = default) =>
         http.SendAsync<Conversation>(HttpMethod.Patch, Path(conversationId) + "/avatar", ConfabHttp.Json(new AvatarBody(avatarUrl)), cancel);
 
+    /// <summary>Sets the conversation's avatar to an image the user uploaded.</summary>
+    public Task<Conversation> SetAvatarFromUploadAsync(string conversationId, string attachmentId, CancellationToken cancel = default) =>
+        http.SendAsync<Conversation>(HttpMethod.Patch, Path(conversationId) + "/avatar", ConfabHttp.Json(new UploadedAvatarBody(new AttachmentReference(attachmentId))), cancel);
+
     private static string Path(string conversationId) => $"v1/conversations/{ConfabHttp.Segment(conversationId)}";
 }
