@@ -23,7 +23,7 @@ builder.Services.ConfigureHttpJsonOptions(json => JsonDefaults.Configure(json.Se
 builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
 
 var app = builder.Build();
-await MigrationRunner.ApplyAsync(app.Services.GetRequiredService<Database>());
+if (!await StoreStartup.MigrateAsync(app.Services)) return 1;
 app.Services.GetRequiredService<AdminKey>();
 var demo = app.Services.GetRequiredService<IOptions<ConfabOptions>>().Value.Demo;
 if (demo) await app.Services.GetRequiredService<DemoSeeder>().SeedAsync();
@@ -64,6 +64,7 @@ client.MapEventEndpoints();
 app.MapSocketEndpoint();
 
 await app.RunAsync();
+return 0;
 
 /// <summary>Named so integration tests can boot the real server.</summary>
 public partial class Program;
