@@ -26,7 +26,7 @@ builder.Services.AddOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>().Config
 builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
 
 var app = builder.Build();
-await MigrationRunner.ApplyAsync(app.Services.GetRequiredService<Database>());
+if (!await StoreStartup.MigrateAsync(app.Services)) return 1;
 await app.Services.GetRequiredService<AttachmentLinks>().LoadKeyAsync();
 app.Services.GetRequiredService<AdminKey>();
 var demo = app.Services.GetRequiredService<IOptions<ConfabOptions>>().Value.Demo;
@@ -69,6 +69,7 @@ client.MapAttachmentEndpoints(app);
 app.MapSocketEndpoint();
 
 await app.RunAsync();
+return 0;
 
 /// <summary>Named so integration tests can boot the real server.</summary>
 public partial class Program;

@@ -10,7 +10,7 @@ public sealed class AttachmentStore
         "a.sha256, a.thumbnail_sha256, a.thumbnail_mime_type, a.conversation_id, a.created_at";
 
     private const string IsAlive =
-        "(a.attached = 0 OR EXISTS (SELECT 1 FROM message_attachments l WHERE l.tenant_id = a.tenant_id AND l.attachment_id = a.id))";
+        "(a.attached = FALSE OR EXISTS (SELECT 1 FROM message_attachments l WHERE l.tenant_id = a.tenant_id AND l.attachment_id = a.id))";
 
     public Task InsertAsync(DbSession db, AttachmentRow row) => db.ExecuteAsync(
         """
@@ -30,8 +30,8 @@ public sealed class AttachmentStore
     public async Task<Dictionary<string, AttachmentRow>> FindManyAsync(DbSession db, string tenantId, IReadOnlyCollection<string> ids) =>
         ids.Count == 0
             ? new(StringComparer.Ordinal)
-            : (await db.QueryAsync<AttachmentRow>($"SELECT {Columns}, {IsAlive} AS alive FROM attachments a WHERE a.tenant_id = @tenantId AND a.id IN @ids",
-                new { tenantId, ids })).ToDictionary(r => r.Id, StringComparer.Ordinal);
+            : (await db.QueryAsync<AttachmentRow>($"SELECT {Columns}, {IsAlive} AS alive FROM attachments a WHERE a.tenant_id = @tenantId AND a.id {db.Dialect.AnyOf("@ids")}",
+                new { tenantId, ids = ids.ToArray() })).ToDictionary(r => r.Id, StringComparer.Ordinal);
 
     /// <summary>The attachment, when it is still alive.</summary>
     public async Task<AttachmentRow?> FindAliveAsync(DbSession db, string tenantId, string id) =>
@@ -62,8 +62,8 @@ public sealed class AttachmentStore
                 $"""
                 SELECT {Columns}, l.message_id FROM message_attachments l
                 JOIN attachments a ON a.tenant_id = l.tenant_id AND a.id = l.attachment_id
-                WHERE l.tenant_id = @tenantId AND l.message_id IN @messageIds ORDER BY l.message_id, l.position
-                """, new { tenantId, messageIds });
+                WHERE l.tenant_id = @tenantId AND l.message_id {db.Dialect.AnyOf("@messageIds")} ORDER BY l.message_id, l.position
+                """, new { tenantId, messageIds = messageIds.ToArray() });
 
     public Task<IReadOnlyList<string>> IdsOfMessageAsync(DbSession db, string tenantId, string messageId) => db.QueryAsync<string>(
         "SELECT attachment_id FROM message_attachments WHERE tenant_id = @tenantId AND message_id = @messageId ORDER BY position",
@@ -81,8 +81,8 @@ public sealed class AttachmentStore
                 """, new { tenantId, messageId, position, attachmentId = attachmentIds[position], conversationId });
         }
         if (attachmentIds.Count > 0)
-            await db.ExecuteAsync("UPDATE attachments SET attached = 1 WHERE tenant_id = @tenantId AND id IN @attachmentIds AND attached = 0",
-                new { tenantId, attachmentIds });
+            await db.ExecuteAsync($"UPDATE attachments SET attached = TRUE WHERE tenant_id = @tenantId AND id {db.Dialect.AnyOf("@attachmentIds")} AND attached = FALSE",
+                new { tenantId, attachmentIds = attachmentIds.ToArray() });
     }
 
     /// <summary>A message deleted for everyone lets go of its attachments; those no other message holds are deleted.</summary>
@@ -104,7 +104,7 @@ public sealed class AttachmentStore
 
     /// <summary>Deletes uploads no message took before <paramref name="createdBefore"/>.</summary>
     public Task<int> DeleteUnattachedAsync(DbSession db, string tenantId, long createdBefore) => db.ExecuteAsync(
-        "DELETE FROM attachments WHERE tenant_id = @tenantId AND attached = 0 AND created_at < @createdBefore", new { tenantId, createdBefore });
+        "DELETE FROM attachments WHERE tenant_id = @tenantId AND attached = FALSE AND created_at < @createdBefore", new { tenantId, createdBefore });
 
     private const string Unreferenced =
         """
@@ -120,8 +120,8 @@ public sealed class AttachmentStore
 
     /// <summary>Deletes those of <paramref name="candidates"/> that are still unreferenced and untouched; returns the ones deleted.</summary>
     public Task<IReadOnlyList<string>> DeleteBlobsAsync(DbSession db, string tenantId, IReadOnlyList<string> candidates, long touchedBefore) => db.QueryAsync<string>(
-        $"DELETE FROM blobs AS b WHERE b.tenant_id = @tenantId AND b.sha256 IN @candidates AND b.touched_at < @touchedBefore AND {Unreferenced} RETURNING sha256",
-        new { tenantId, candidates, touchedBefore });
+        $"DELETE FROM blobs AS b WHERE b.tenant_id = @tenantId AND b.sha256 {db.Dialect.AnyOf("@candidates")} AND b.touched_at < @touchedBefore AND {Unreferenced} RETURNING sha256",
+        new { tenantId, candidates = candidates.ToArray(), touchedBefore });
 
     public Task InsertAvatarAsync(DbSession db, string tenantId, string sha256, long now) => db.ExecuteAsync(
         "INSERT INTO avatars (tenant_id, sha256, created_at) VALUES (@tenantId, @sha256, @now) ON CONFLICT (tenant_id, sha256) DO NOTHING",

@@ -57,8 +57,10 @@ public sealed class ConversationStore
             @DirectKey, @SearchKey, @MemberCount, 0, @ActivityAt, @CreatedAt, @UpdatedAt)
         """, row);
 
+    /// <summary>The conversation; in a write transaction, locked until commit, so that what is written back from it (member count) is not stale.</summary>
     public Task<ConversationRow?> FindAsync(DbSession db, string tenantId, string id) => db.QuerySingleOrDefaultAsync<ConversationRow>(
-        $"SELECT {Columns} FROM conversations WHERE tenant_id = @tenantId AND id = @id", new { tenantId, id });
+        $"SELECT {Columns} FROM conversations WHERE tenant_id = @tenantId AND id = @id {(db is WriteSession ? db.Dialect.LockedForWrite : "")}",
+        new { tenantId, id });
 
     public Task<ConversationRow?> FindDirectAsync(DbSession db, string tenantId, string directKey) => db.QuerySingleOrDefaultAsync<ConversationRow>(
         $"SELECT {Columns} FROM conversations WHERE tenant_id = @tenantId AND direct_key = @directKey", new { tenantId, directKey });
@@ -112,11 +114,11 @@ public sealed class ConversationStore
             WHERE m.tenant_id = @tenantId AND m.user_id = @userId AND m.archived = @archived
               AND (@type IS NULL OR c.type = @type)
               AND (@pinned IS NULL OR m.pinned = @pinned)
-              AND (@muted IS NULL OR (CASE WHEN m.notifications_muted = 1 AND (m.notifications_muted_until IS NULL OR m.notifications_muted_until > @now) THEN 1 ELSE 0 END) = @muted)
+              AND (@muted IS NULL OR (m.notifications_muted AND (m.notifications_muted_until IS NULL OR m.notifications_muted_until > @now)) = @muted)
               AND (@role IS NULL OR m.role = @role)
               AND (@pattern IS NULL OR c.search_key LIKE @pattern ESCAPE '\')
               AND (@afterActivity IS NULL OR c.activity_at < @afterActivity OR (c.activity_at = @afterActivity AND c.id < @afterId))
-              AND (@hasUnread IS NULL OR (CASE WHEN {UnreadCountSql} > 0 THEN 1 ELSE 0 END) = @hasUnread)
+              AND (@hasUnread IS NULL OR ({UnreadCountSql} > 0) = @hasUnread)
             ORDER BY c.activity_at DESC, c.id DESC
             LIMIT @limit
             """,

@@ -31,19 +31,19 @@ public sealed class MemberStore
                 $"""
                 SELECT {Columns} FROM (
                     SELECT {Columns}, ROW_NUMBER() OVER (PARTITION BY conversation_id ORDER BY joined_at, user_id) AS place
-                    FROM members WHERE tenant_id = @tenantId AND conversation_id IN @conversationIds
+                    FROM members WHERE tenant_id = @tenantId AND conversation_id {db.Dialect.AnyOf("@conversationIds")}
                 ) ranked WHERE place <= @perConversation
                 ORDER BY conversation_id, joined_at, user_id
                 """,
-                new { tenantId, conversationIds, perConversation });
+                new { tenantId, conversationIds = conversationIds.ToArray(), perConversation });
 
     /// <summary>(conversation, user) of every admin of these conversations.</summary>
     public Task<IReadOnlyList<MemberRow>> AdminsAsync(DbSession db, string tenantId, IReadOnlyCollection<string> conversationIds) =>
         conversationIds.Count == 0
             ? Task.FromResult<IReadOnlyList<MemberRow>>([])
             : db.QueryAsync<MemberRow>(
-                $"SELECT {Columns} FROM members WHERE tenant_id = @tenantId AND conversation_id IN @conversationIds AND role = 'admin' ORDER BY joined_at, user_id",
-                new { tenantId, conversationIds });
+                $"SELECT {Columns} FROM members WHERE tenant_id = @tenantId AND conversation_id {db.Dialect.AnyOf("@conversationIds")} AND role = 'admin' ORDER BY joined_at, user_id",
+                new { tenantId, conversationIds = conversationIds.ToArray() });
 
     public Task<IReadOnlyList<string>> UserIdsAsync(DbSession db, string tenantId, string conversationId) =>
         db.QueryAsync<string>("SELECT user_id FROM members WHERE tenant_id = @tenantId AND conversation_id = @conversationId", new { tenantId, conversationId });
@@ -64,8 +64,8 @@ public sealed class MemberStore
     {
         if (userIds.Count == 0) return [];
         var found = await db.QueryAsync<string>(
-            "SELECT user_id FROM members WHERE tenant_id = @tenantId AND conversation_id = @conversationId AND user_id IN @userIds",
-            new { tenantId, conversationId, userIds });
+            $"SELECT user_id FROM members WHERE tenant_id = @tenantId AND conversation_id = @conversationId AND user_id {db.Dialect.AnyOf("@userIds")}",
+            new { tenantId, conversationId, userIds = userIds.ToArray() });
         return found.ToHashSet(StringComparer.Ordinal);
     }
 
@@ -114,7 +114,7 @@ public sealed class MemberStore
 
     /// <summary>New activity brings an archived conversation back into every member's list.</summary>
     public Task UnarchiveAllAsync(DbSession db, string tenantId, string conversationId) => db.ExecuteAsync(
-        "UPDATE members SET archived = 0 WHERE tenant_id = @tenantId AND conversation_id = @conversationId AND archived = 1",
+        "UPDATE members SET archived = FALSE WHERE tenant_id = @tenantId AND conversation_id = @conversationId AND archived = TRUE",
         new { tenantId, conversationId });
 
     /// <summary>Who inherits ownership: the longest-standing admin, else the longest-standing member.</summary>

@@ -20,12 +20,14 @@ public static class ServiceRegistration
     /// <summary>Options (validated at start-up), the store, and every feature's store, service and view builder.</summary>
     public static IServiceCollection AddConfab(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ConfabOptions>().Bind(configuration.GetSection(ConfabOptions.Section)).ValidateOnStart();
+        services.AddOptions<ConfabOptions>().Bind(configuration.GetSection(ConfabOptions.Section))
+            .PostConfigure(options => options.ConnectionString = configuration.GetConnectionString("Confab"))
+            .ValidateOnStart();
         services.AddSingleton<IValidateOptions<ConfabOptions>, ConfabOptionsValidator>();
 
         DefaultTypeMap.MatchNamesWithUnderscores = true;
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<IStoreEngine>(sp => new SqliteEngine(Path.GetFullPath(sp.GetRequiredService<IOptions<ConfabOptions>>().Value.DataDirectory)));
+        services.AddSingleton<IStoreEngine>(sp => CreateEngine(sp.GetRequiredService<IOptions<ConfabOptions>>().Value));
         services.AddSingleton<Database>();
         services.AddSingleton<EventLog>();
         services.AddSingleton<EventNotifier>();
@@ -91,6 +93,9 @@ public static class ServiceRegistration
         services.AddHostedService<SessionExpiry>();
         return services;
     }
+
+    private static IStoreEngine CreateEngine(ConfabOptions options) =>
+        options.UsesPostgres ? new PostgresEngine(options.ConnectionString!) : new SqliteEngine(Path.GetFullPath(options.DataDirectory));
 
     private sealed class ConfabOptionsValidator : IValidateOptions<ConfabOptions>
     {

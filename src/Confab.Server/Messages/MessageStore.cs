@@ -37,7 +37,7 @@ public sealed class MessageStore
     {
         var distinct = ids.Distinct(StringComparer.Ordinal).ToArray();
         if (distinct.Length == 0) return [];
-        var rows = await db.QueryAsync<MessageRow>($"SELECT {Columns} FROM messages WHERE tenant_id = @tenantId AND id IN @distinct", new { tenantId, distinct });
+        var rows = await db.QueryAsync<MessageRow>($"SELECT {Columns} FROM messages WHERE tenant_id = @tenantId AND id {db.Dialect.AnyOf("@distinct")}", new { tenantId, distinct });
         return rows.ToDictionary(r => r.Id, StringComparer.Ordinal);
     }
 
@@ -71,8 +71,8 @@ public sealed class MessageStore
                               WHERE x.tenant_id = c.tenant_id AND x.conversation_id = c.id
                                 AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.tenant_id = x.tenant_id AND h.user_id = @viewerId AND h.message_id = x.id)
                               ORDER BY x.seq DESC LIMIT 1)
-                WHERE c.tenant_id = @tenantId AND c.id IN @conversationIds
-                """, new { tenantId, conversationIds, viewerId });
+                WHERE c.tenant_id = @tenantId AND c.id {db.Dialect.AnyOf("@conversationIds")}
+                """, new { tenantId, conversationIds = conversationIds.ToArray(), viewerId });
 
     public Task<string?> IdAtSeqAsync(DbSession db, string tenantId, string conversationId, long seq) =>
         db.QuerySingleOrDefaultAsync<string>(

@@ -25,8 +25,8 @@ public sealed class PinStore
     public async Task<HashSet<string>> PinnedAmongAsync(DbSession db, string tenantId, IReadOnlyCollection<string> messageIds) =>
         messageIds.Count == 0
             ? []
-            : (await db.QueryAsync<string>("SELECT message_id FROM pins WHERE tenant_id = @tenantId AND message_id IN @messageIds",
-                new { tenantId, messageIds })).ToHashSet(StringComparer.Ordinal);
+            : (await db.QueryAsync<string>($"SELECT message_id FROM pins WHERE tenant_id = @tenantId AND message_id {db.Dialect.AnyOf("@messageIds")}",
+                new { tenantId, messageIds = messageIds.ToArray() })).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>The conversation's pins, most recently pinned first, from a (pinned_at, message_id) cursor.</summary>
     public Task<IReadOnlyList<PinRow>> ListAsync(DbSession db, string tenantId, string conversationId, (long PinnedAt, string MessageId)? before, int limit) =>

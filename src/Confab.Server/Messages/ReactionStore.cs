@@ -41,10 +41,10 @@ public sealed class ReactionStore
         messageIds.Count == 0
             ? Task.FromResult<IReadOnlyList<ReactionRow>>([])
             : db.QueryAsync<ReactionRow>(
-                """
+                $"""
                 SELECT message_id, emoji, user_id, created_at FROM reactions
-                WHERE tenant_id = @tenantId AND message_id IN @messageIds ORDER BY created_at, emoji, user_id
-                """, new { tenantId, messageIds });
+                WHERE tenant_id = @tenantId AND message_id {db.Dialect.AnyOf("@messageIds")} ORDER BY created_at, emoji, user_id
+                """, new { tenantId, messageIds = messageIds.ToArray() });
 
     public Task DeleteForMessageAsync(DbSession db, string tenantId, string messageId) =>
         db.ExecuteAsync("DELETE FROM reactions WHERE tenant_id = @tenantId AND message_id = @messageId", new { tenantId, messageId });

@@ -8,7 +8,10 @@ public sealed class SearchHit
     public double Rank { get; init; }
 }
 
-/// <summary>The SQL of message search (SQLite FTS5), kept in step with message text by the message service.</summary>
+/// <summary>
+/// The SQL of message search (SQLite FTS5, PostgreSQL tsvector), kept in step with message text by the message service.
+/// Filling and emptying <c>message_text</c> is one text for both engines; matching and ranking are the dialect's.
+/// </summary>
 public sealed class SearchStore
 {
     public async Task IndexAsync(DbSession db, string tenantId, string messageId, string? text)
@@ -30,21 +33,21 @@ public sealed class SearchStore
     }
 
     /// <summary>
-    /// Live messages matching <paramref name="match"/> (an FTS5 query of quoted terms) in the conversations the
-    /// user belongs to now, not hidden for it; best match first, then newest. <paramref name="offset"/> pages.
+    /// Live messages containing every one of <paramref name="words"/> (the last one as a prefix) in the conversations
+    /// the user belongs to now, not hidden for it; best match first, then newest. <paramref name="offset"/> pages.
     /// </summary>
-    public Task<IReadOnlyList<SearchHit>> SearchAsync(DbSession db, string tenantId, string userId, string match, string? conversationId, int offset, int limit) =>
+    public Task<IReadOnlyList<SearchHit>> SearchAsync(DbSession db, string tenantId, string userId, IReadOnlyList<string> words, string? conversationId, int offset, int limit) =>
         db.QueryAsync<SearchHit>(
-            """
-            SELECT k.message_id, bm25(message_text) AS rank
+            $"""
+            SELECT k.message_id, {db.Dialect.SearchRank("@match")} AS rank
             FROM message_text
             JOIN search_keys k ON k.id = message_text.rowid
             JOIN messages x ON x.tenant_id = k.tenant_id AND x.id = k.message_id
             JOIN members m ON m.tenant_id = x.tenant_id AND m.conversation_id = x.conversation_id AND m.user_id = @userId
-            WHERE message_text MATCH @match AND k.tenant_id = @tenantId AND x.deleted_at IS NULL
+            WHERE {db.Dialect.SearchMatch("@match")} AND k.tenant_id = @tenantId AND x.deleted_at IS NULL
               AND (@conversationId IS NULL OR x.conversation_id = @conversationId)
               AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.tenant_id = x.tenant_id AND h.user_id = @userId AND h.message_id = x.id)
             ORDER BY rank, x.created_at DESC, x.id DESC
             LIMIT @limit OFFSET @offset
-            """, new { tenantId, userId, match, conversationId, offset, limit });
+            """, new { tenantId, userId, match = db.Dialect.SearchArgument(words), conversationId, offset, limit });
 }

@@ -4,8 +4,11 @@ using Dapper;
 namespace Confab.Server.Storage;
 
 /// <summary>A connection (and, for writes, its transaction) that the stores run their SQL on.</summary>
-public class DbSession(DbConnection connection, DbTransaction? transaction)
+public class DbSession(DbConnection connection, DbTransaction? transaction, ISqlDialect dialect)
 {
+    /// <summary>The engine's spelling of the SQL that is not portable.</summary>
+    public ISqlDialect Dialect => dialect;
+
     public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? args = null) =>
         (await connection.QueryAsync<T>(sql, args, transaction)).AsList();
 
@@ -24,7 +27,7 @@ public class DbSession(DbConnection connection, DbTransaction? transaction)
 }
 
 /// <summary>A write transaction; events appended through it commit with the change or not at all.</summary>
-public sealed class WriteSession(DbConnection connection, DbTransaction transaction) : DbSession(connection, transaction)
+public sealed class WriteSession(DbConnection connection, DbTransaction transaction, ISqlDialect dialect) : DbSession(connection, transaction, dialect)
 {
     private readonly Dictionary<string, long> appended = new(StringComparer.Ordinal);
 

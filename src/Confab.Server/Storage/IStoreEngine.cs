@@ -8,11 +8,25 @@ public interface IStoreEngine
     /// <summary>Names the folder of numbered migrations, <c>Migrations/{Name}/</c>.</summary>
     string Name { get; }
 
+    ISqlDialect Dialect { get; }
+
+    /// <summary>Where the data lives, for messages to the operator (never a password).</summary>
+    string Location { get; }
+
     DbConnection CreateConnection();
+
+    /// <summary>A connection for <see cref="BeginRead"/>; it may refuse writes.</summary>
+    DbConnection CreateReadConnection();
 
     /// <summary>A read-only transaction, so that every statement of one read sees the same snapshot.</summary>
     DbTransaction BeginRead(DbConnection connection);
 
     /// <summary>Serialises write transactions where the engine needs it to keep event positions in commit order.</summary>
     Task<IDisposable> EnterWriteAsync();
+
+    /// <summary>
+    /// True for a failure that leaves nothing behind and may not recur when the transaction runs again: a deadlock
+    /// victim, or a check-then-insert that lost a race to a concurrent writer and will see the winner on its next run.
+    /// </summary>
+    bool IsRetryable(DbException exception);
 }

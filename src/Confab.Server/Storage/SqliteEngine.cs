@@ -11,14 +11,16 @@ namespace Confab.Server.Storage;
 public sealed class SqliteEngine : IStoreEngine, IDisposable
 {
     private readonly string connectionString;
+    private readonly string path;
     private readonly SemaphoreSlim writeGate = new(1, 1);
 
     public SqliteEngine(string dataDirectory)
     {
         Directory.CreateDirectory(dataDirectory);
+        path = Path.Combine(dataDirectory, "confab.db");
         connectionString = new SqliteConnectionStringBuilder
         {
-            DataSource = Path.Combine(dataDirectory, "confab.db"),
+            DataSource = path,
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
@@ -32,7 +34,13 @@ public sealed class SqliteEngine : IStoreEngine, IDisposable
 
     public string Name => "Sqlite";
 
+    public ISqlDialect Dialect { get; } = new SqliteDialect();
+
+    public string Location => path;
+
     public DbConnection CreateConnection() => new SqliteConnection(connectionString);
+
+    public DbConnection CreateReadConnection() => CreateConnection();
 
     // Deferred: takes no lock until the first read, which then fixes the WAL snapshot for the rest.
     public DbTransaction BeginRead(DbConnection connection) => ((SqliteConnection)connection).BeginTransaction(deferred: true);
@@ -42,6 +50,9 @@ public sealed class SqliteEngine : IStoreEngine, IDisposable
         await writeGate.WaitAsync();
         return new Release(writeGate);
     }
+
+    // Writers never wait on each other inside SQLite (the gate above), so there is nothing to retry.
+    public bool IsRetryable(DbException exception) => false;
 
     public void Dispose()
     {

@@ -19,7 +19,7 @@ public sealed class UserStore
     {
         var distinct = ids.Distinct(StringComparer.Ordinal).ToArray();
         if (distinct.Length == 0) return [];
-        var rows = await db.QueryAsync<UserRow>($"SELECT {Columns} FROM users WHERE tenant_id = @tenantId AND id IN @distinct", new { tenantId, distinct });
+        var rows = await db.QueryAsync<UserRow>($"SELECT {Columns} FROM users WHERE tenant_id = @tenantId AND id {db.Dialect.AnyOf("@distinct")}", new { tenantId, distinct });
         return rows.ToDictionary(r => r.Id, StringComparer.Ordinal);
     }
 
@@ -28,7 +28,7 @@ public sealed class UserStore
     {
         if (ids.Count == 0) return [];
         var found = await db.QueryAsync<string>(
-            "SELECT id FROM users WHERE tenant_id = @tenantId AND id IN @ids AND deleted_at IS NULL", new { tenantId, ids });
+            $"SELECT id FROM users WHERE tenant_id = @tenantId AND id {db.Dialect.AnyOf("@ids")} AND deleted_at IS NULL", new { tenantId, ids = ids.ToArray() });
         return found.ToHashSet(StringComparer.Ordinal);
     }
 

@@ -171,26 +171,20 @@ public sealed class BadInputWorld
         await using var connection = database.Engine.CreateConnection();
         await connection.OpenAsync();
 
-        var tables = new List<string>();
-        await using (var command = connection.CreateCommand())
-        {
-            command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name";
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync()) tables.Add(reader.GetString(0));
-        }
+        var tables = await StoreCatalog.TablesAsync(database.Engine, connection);
 
         foreach (var table in tables)
         {
             await using var command = connection.CreateCommand();
-            var hasTenant = await HasColumnAsync(connection, table, "tenant_id");
+            var hasTenant = await StoreCatalog.HasColumnAsync(database.Engine, connection, table, "tenant_id");
             // No ORDER BY rowid: some tables (FTS5's own) have none; the rows are sorted below instead.
             command.CommandText = hasTenant
-                ? $"SELECT * FROM \"{table}\" WHERE tenant_id = $tenant"
+                ? $"SELECT * FROM \"{table}\" WHERE tenant_id = @tenant"
                 : $"SELECT * FROM \"{table}\"";
             if (hasTenant)
             {
                 var parameter = command.CreateParameter();
-                parameter.ParameterName = "$tenant";
+                parameter.ParameterName = "tenant";
                 parameter.Value = Tenant.Id;
                 command.Parameters.Add(parameter);
             }
@@ -208,13 +202,6 @@ public sealed class BadInputWorld
             }
             snapshot["table " + table] = string.Join('\n', rows.Order(StringComparer.Ordinal));
         }
-    }
-
-    private static async Task<bool> HasColumnAsync(DbConnection connection, string table, string column)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}'";
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture) > 0;
     }
 
     private static string Shorten(string text) => text.Length <= 600 ? text : text[..600] + $"... ({text.Length} chars)";

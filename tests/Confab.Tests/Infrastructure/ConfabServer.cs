@@ -9,7 +9,8 @@ namespace Confab.Tests.Infrastructure;
 
 /// <summary>
 /// The real server on Kestrel, bound to a free loopback port, over a fresh SQLite file in a temp
-/// directory. One per test class; tests isolate themselves by each creating their own tenant.
+/// directory, or a fresh PostgreSQL database when CONFAB_TEST_POSTGRES is set (<see cref="TestDatabase"/>).
+/// One per test class; tests isolate themselves by each creating their own tenant.
 /// </summary>
 public class ConfabServer : WebApplicationFactory<Program>
 {
@@ -18,6 +19,8 @@ public class ConfabServer : WebApplicationFactory<Program>
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "confab-tests", Guid.NewGuid().ToString("N"));
 
     public TestClock Clock { get; } = new();
+
+    private readonly TestDatabase database = new();
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2214", Justification = "StartServer must run in the constructor; subclasses only add settings.")]
     public ConfabServer()
@@ -30,6 +33,11 @@ public class ConfabServer : WebApplicationFactory<Program>
     {
         builder.UseSetting("Confab:DataDirectory", DataDirectory);
         builder.UseSetting("Confab:AdminKey", AdminKey);
+        if (database.ConnectionString is { } connectionString)
+        {
+            builder.UseSetting("Confab:Store", "postgres");
+            builder.UseSetting("ConnectionStrings:Confab", connectionString);
+        }
         builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
     }
 
@@ -85,6 +93,7 @@ public class ConfabServer : WebApplicationFactory<Program>
     {
         base.Dispose(disposing);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        database.Dispose();
         try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
     }
 }

@@ -31,13 +31,7 @@ public sealed class SecretStorageTests(ConfabServer server) : IClassFixture<Conf
         var database = server.Services.GetRequiredService<Database>();
         await using var connection = database.Engine.CreateConnection();
         await connection.OpenAsync();
-        var tables = new List<string>();
-        await using (var command = connection.CreateCommand())
-        {
-            command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'";
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync()) tables.Add(reader.GetString(0));
-        }
+        var tables = await StoreCatalog.TablesAsync(database.Engine, connection);
 
         var values = new List<string>();
         foreach (var table in tables)

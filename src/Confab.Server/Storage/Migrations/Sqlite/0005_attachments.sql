@@ -15,7 +15,7 @@ CREATE TABLE blobs (
     PRIMARY KEY (tenant_id, sha256)
 ) WITHOUT ROWID;
 
--- Uploaded files. attached turns 1 when a message first holds one; unattached ones are collected after a day.
+-- Uploaded files. attached turns true when a message first holds one; unattached ones are collected after a day.
 CREATE TABLE attachments (
     tenant_id            TEXT    NOT NULL,
     id                   TEXT    NOT NULL,
@@ -33,13 +33,13 @@ CREATE TABLE attachments (
     thumbnail_sha256     TEXT,
     thumbnail_mime_type  TEXT,
     conversation_id      TEXT,
-    attached             INTEGER NOT NULL DEFAULT 0,
+    attached             INTEGER NOT NULL DEFAULT FALSE,
     created_at           INTEGER NOT NULL,
     PRIMARY KEY (tenant_id, id)
 ) WITHOUT ROWID;
 CREATE INDEX attachments_by_blob ON attachments (tenant_id, sha256);
 CREATE INDEX attachments_by_thumbnail ON attachments (tenant_id, thumbnail_sha256) WHERE thumbnail_sha256 IS NOT NULL;
-CREATE INDEX attachments_unattached ON attachments (tenant_id, created_at) WHERE attached = 0;
+CREATE INDEX attachments_unattached ON attachments (tenant_id, created_at) WHERE attached = FALSE;
 
 -- Which attachments a message holds, in order.
 CREATE TABLE message_attachments (

@@ -1,0 +1,26 @@
+namespace Confab.Server.Storage;
+
+/// <summary>The few pieces of SQL the engines spell differently; every other statement is one text for both.</summary>
+public interface ISqlDialect
+{
+    /// <summary>"Is one of" a list parameter: Dapper expands <c>IN @list</c> on SQLite and passes an array on PostgreSQL.</summary>
+    string AnyOf(string parameter);
+
+    /// <summary>
+    /// Appended to a SELECT of a row that a write transaction will change from what it read (a counter, say):
+    /// concurrent writers of that row then wait for this one to commit.
+    /// </summary>
+    string LockedForWrite { get; }
+
+    /// <summary>The condition that the <c>message_text</c> row matches the search parameter <paramref name="parameter"/>.</summary>
+    string SearchMatch(string parameter);
+
+    /// <summary>How well the <c>message_text</c> row matches <paramref name="parameter"/>: lower is better, as FTS5's bm25.</summary>
+    string SearchRank(string parameter);
+
+    /// <summary>
+    /// The value of the search parameter for these words: every word must occur (each a phrase of its
+    /// tokens), the last one as a prefix. The words are never read as query syntax.
+    /// </summary>
+    object SearchArgument(IReadOnlyList<string> words);
+}

@@ -1,0 +1,19 @@
+namespace Confab.Server.Storage;
+
+/// <summary>
+/// PostgreSQL's spelling: arrays with <c>= ANY</c>, and full-text search over the <c>document</c> tsvector of
+/// <c>message_text</c> with the <c>search_query</c> function of migration 0001 (words passed as a text array).
+/// </summary>
+public sealed class PostgresDialect : ISqlDialect
+{
+    public string AnyOf(string parameter) => $"= ANY({parameter})";
+
+    public string LockedForWrite => "FOR UPDATE";
+
+    public string SearchMatch(string parameter) => $"message_text.document @@ search_query({parameter})";
+
+    // ts_rank grows with relevance (here divided by the log of the text's length, as bm25 favours short texts); negated so that lower is better.
+    public string SearchRank(string parameter) => $"-ts_rank(message_text.document, search_query({parameter}), 1)::float8";
+
+    public object SearchArgument(IReadOnlyList<string> words) => words.ToArray();
+}

@@ -1,0 +1,18 @@
+namespace Confab.Server.Storage;
+
+/// <summary>SQLite's spelling: expanded <c>IN</c> lists and FTS5 (<c>MATCH</c>, <c>bm25</c>).</summary>
+public sealed class SqliteDialect : ISqlDialect
+{
+    public string AnyOf(string parameter) => $"IN {parameter}";
+
+    // One writer at a time already: a row read in a write transaction cannot change before it commits.
+    public string LockedForWrite => "";
+
+    public string SearchMatch(string parameter) => $"message_text MATCH {parameter}";
+
+    public string SearchRank(string parameter) => "bm25(message_text)";
+
+    /// <summary>FTS5 quoted terms (a quote inside doubled), implicitly ANDed, the last one a prefix.</summary>
+    public object SearchArgument(IReadOnlyList<string> words) =>
+        string.Join(' ', words.Select(w => "\"" + w.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"")) + "*";
+}
