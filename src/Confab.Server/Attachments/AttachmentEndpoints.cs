@@ -12,6 +12,9 @@ public static class AttachmentEndpoints
     /// <summary>Browsers may cache an avatar for good: its URL names its content.</summary>
     private const string AvatarCaching = "public, max-age=31536000, immutable";
 
+    /// <summary>HEAD too, for download managers and media players that look before they fetch.</summary>
+    private static readonly string[] ReadMethods = ["GET", "HEAD"];
+
     public static void MapAttachmentEndpoints(this RouteGroupBuilder client, IEndpointRouteBuilder app)
     {
         client.MapPost("/attachments", async (HttpRequest request, UserCaller caller, TenantService tenants, BlobStorage blobs, AttachmentService attachments) =>
@@ -24,17 +27,17 @@ public static class AttachmentEndpoints
             .WithSummary("Upload a file (multipart/form-data: file, and optional thumbnail, conversationId, type, caption, duration, metadata)")
             .Accepts<IFormFile>("multipart/form-data").Produces<Attachment>(201).Fails(403, 404, 413, 415);
 
-        app.MapGet("/files/{tenantId}/{attachmentId}", (string tenantId, string attachmentId, string? user, long? expires, string? signature,
+        app.MapMethods("/files/{tenantId}/{attachmentId}", ReadMethods, (string tenantId, string attachmentId, string? user, long? expires, string? signature,
                 HttpContext context, AttachmentLinks links, AttachmentService attachments, TimeProvider clock) =>
                 ServeAsync(context, links, attachments, clock, tenantId, attachmentId, thumbnail: false, user, expires, signature))
             .WithTags("Files").WithSummary("An attachment's bytes, through the signed URL the API handed out").Fails(403, 404);
 
-        app.MapGet("/files/{tenantId}/{attachmentId}/thumbnail", (string tenantId, string attachmentId, string? user, long? expires, string? signature,
+        app.MapMethods("/files/{tenantId}/{attachmentId}/thumbnail", ReadMethods, (string tenantId, string attachmentId, string? user, long? expires, string? signature,
                 HttpContext context, AttachmentLinks links, AttachmentService attachments, TimeProvider clock) =>
                 ServeAsync(context, links, attachments, clock, tenantId, attachmentId, thumbnail: true, user, expires, signature))
             .WithTags("Files").WithSummary("An attachment's thumbnail, through its signed URL").Fails(403, 404);
 
-        app.MapGet("/avatars/{tenantId}/{sha256}", async (string tenantId, string sha256, string? signature, HttpContext context,
+        app.MapMethods("/avatars/{tenantId}/{sha256}", ReadMethods, async (string tenantId, string sha256, string? signature, HttpContext context,
                 AttachmentLinks links, AvatarService avatars) =>
             {
                 if (!BlobKeys.IsSha256(sha256) || !links.CheckAvatar(tenantId, sha256, signature))

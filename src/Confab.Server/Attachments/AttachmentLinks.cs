@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Confab.Server.Identity;
 using Confab.Server.Storage;
 
@@ -17,28 +16,29 @@ public enum LinkCheck { Valid, Expired, Invalid }
 /// Attachment URLs name the user they were handed to and expire after <see cref="Lifetime"/>; fetching one
 /// checks again that this user may still see the attachment. Because they expire, stored views (event
 /// payloads in the log) never hold URLs: they hold tokens (<c>cfb-att:…</c>), and each answer resolves them
-/// into fresh URLs for its receiver as it leaves the server (see <see cref="ResolveAll(string, string, string?, string)"/>).
+/// into fresh URLs for its receiver as it leaves the server (see <see cref="Prepare"/>).
 /// </para>
 /// Avatar URLs do not expire: avatars are shown to every user of the tenant, and their content never changes.
 /// </summary>
-public sealed partial class AttachmentLinks(Database database, AttachmentStore store, TimeProvider clock)
+public sealed class AttachmentLinks(Database database, ServerSecretStore secrets, TimeProvider clock)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
     public const string TokenPrefix = "cfb-att:";
     private const string KeyName = "attachment-links";
+    private const int IdLength = 26;
+    private const int MacLength = 22;
+
+    /// <summary>A token as a JSON string starts with this: <c>"cfb-att:{id}:{f|t}:{mac}"</c>.</summary>
+    private static readonly byte[] QuotedPrefix = Encoding.ASCII.GetBytes("\"" + TokenPrefix);
+
+    private static readonly int TokenLength = TokenPrefix.Length + IdLength + 3 + MacLength;
 
     private byte[]? key;
-
-    [GeneratedRegex("\"cfb-att:([0-9A-Z]{26}):([ft]):([A-Za-z0-9_-]{22})\"")]
-    private static partial Regex TokenInJson();
-
-    [GeneratedRegex("^cfb-att:([0-9A-Z]{26}):([ft]):([A-Za-z0-9_-]{22})\\z")]
-    private static partial Regex TokenAlone();
 
     /// <summary>Loads the signing key, creating it on the first start of the first node.</summary>
     public async Task LoadKeyAsync()
     {
-        var value = await database.WriteAsync(db => store.SecretAsync(db, KeyName, Secrets.New("")));
+        var value = await database.WriteAsync(db => secrets.SecretAsync(db, KeyName, Secrets.New("")));
         key = Encoding.UTF8.GetBytes(value);
     }
 
@@ -49,27 +49,45 @@ public sealed partial class AttachmentLinks(Database database, AttachmentStore s
         return $"{TokenPrefix}{attachmentId}:{variant}:{Mac("token", tenantId, attachmentId, variant)}";
     }
 
-    public bool MayHoldTokens(string json) => json.Contains(TokenPrefix, StringComparison.Ordinal);
-
     /// <summary>
-    /// Replaces every token of <paramref name="tenantId"/> in a JSON text by a fresh URL for <paramref name="userId"/>
-    /// (null: the tenant backend). A string that only looks like a token (a forgery, another tenant's) stays as it is.
+    /// The frame split around the tokens of <paramref name="tenantId"/> it holds, each checked once, ready to be
+    /// completed for each receiver; null when it holds none. A string that only looks like a token (a forgery,
+    /// another tenant's) is left as it is.
     /// </summary>
-    public string ResolveAll(string json, string tenantId, string? userId, string baseUrl) =>
-        !MayHoldTokens(json) ? json : TokenInJson().Replace(json, match =>
-            UrlFor(match, tenantId, userId, baseUrl) is { } url ? JsonSerializer.Serialize(url) : match.Value);
+    public PersonalFrame? Prepare(byte[] utf8Json, string tenantId)
+    {
+        List<PersonalFrame.Slot>? slots = null;
+        var from = 0;
+        while (from < utf8Json.Length)
+        {
+            var found = utf8Json.AsSpan(from).IndexOf(QuotedPrefix);
+            if (found < 0) break;
+            var start = from + found;
+            from = start + 1;
+            if (start + 1 + TokenLength >= utf8Json.Length || utf8Json[start + 1 + TokenLength] != '"') continue;
+            if (ReadToken(Encoding.ASCII.GetString(utf8Json, start + 1, TokenLength), tenantId) is not var (attachmentId, thumbnail)) continue;
+            (slots ??= []).Add(new PersonalFrame.Slot(start, TokenLength + 2, attachmentId, thumbnail));
+            from = start + TokenLength + 2;
+        }
+        return slots is null ? null : new PersonalFrame(utf8Json, slots, (attachmentId, thumbnail, userId, baseUrl) => FileUrl(baseUrl, tenantId, attachmentId, thumbnail, userId));
+    }
 
-    public byte[] ResolveAll(byte[] utf8Json, string tenantId, string? userId, string baseUrl) =>
-        utf8Json.AsSpan().IndexOf("cfb-att:"u8) < 0 ? utf8Json : Encoding.UTF8.GetBytes(ResolveAll(Encoding.UTF8.GetString(utf8Json), tenantId, userId, baseUrl));
+    /// <summary>The JSON text with its tokens resolved into URLs for <paramref name="userId"/> (null: the tenant backend).</summary>
+    public byte[] Resolve(byte[] utf8Json, string tenantId, string? userId, string baseUrl) =>
+        Prepare(utf8Json, tenantId)?.For(userId, baseUrl) ?? utf8Json;
 
     /// <summary>The token's URL, or null when <paramref name="token"/> is no token of this tenant.</summary>
     public string? Resolve(string token, string tenantId, string? userId, string baseUrl) =>
-        TokenAlone().Match(token) is { Success: true } match ? UrlFor(match, tenantId, userId, baseUrl) : null;
+        ReadToken(token, tenantId) is var (attachmentId, thumbnail) ? FileUrl(baseUrl, tenantId, attachmentId, thumbnail, userId) : null;
 
-    private string? UrlFor(Match token, string tenantId, string? userId, string baseUrl)
+    /// <summary>The attachment a token of this tenant stands for; null for anything else.</summary>
+    private (string AttachmentId, bool Thumbnail)? ReadToken(string token, string tenantId)
     {
-        var (attachmentId, variant, mac) = (token.Groups[1].Value, token.Groups[2].Value, token.Groups[3].Value);
-        return Matches(mac, Mac("token", tenantId, attachmentId, variant)) ? FileUrl(baseUrl, tenantId, attachmentId, variant == "t", userId) : null;
+        if (token.Length != TokenLength || !token.StartsWith(TokenPrefix, StringComparison.Ordinal)) return null;
+        var parts = token[TokenPrefix.Length..].Split(':');
+        return parts is [var attachmentId, var variant, var mac] && variant is "f" or "t" && Matches(mac, Mac("token", tenantId, attachmentId, variant))
+            ? (attachmentId, variant == "t")
+            : null;
     }
 
     private string FileUrl(string baseUrl, string tenantId, string attachmentId, bool thumbnail, string? userId)

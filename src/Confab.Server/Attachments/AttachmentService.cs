@@ -27,7 +27,7 @@ public sealed class AttachmentService(
         var type = TypeFor(form.Type, content);
         var thumbnail = form.Thumbnail is null ? null : Sniff(form.Thumbnail, null);
         if (thumbnail is not null && !MediaTypes.IsDisplayableImage(thumbnail.MimeType))
-            throw new ApiException(415, ErrorCodes.UnsupportedMediaType, "thumbnail must be a PNG, JPEG, GIF or WebP image.");
+            throw new ApiException(415, ErrorCodes.UnsupportedMediaType, "thumbnail must be a PNG, JPEG, GIF, WebP, BMP or AVIF image.");
         var caption = Check.OptionalText(form.Caption, "caption", settings.MaxMessageLength);
         var duration = Duration(form.Duration);
         var metadata = Metadata(form.Metadata);

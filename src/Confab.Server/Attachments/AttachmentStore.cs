@@ -123,21 +123,7 @@ public sealed class AttachmentStore
         $"DELETE FROM blobs AS b WHERE b.tenant_id = @tenantId AND b.sha256 {db.Dialect.AnyOf("@candidates")} AND b.touched_at < @touchedBefore AND {Unreferenced} RETURNING sha256",
         new { tenantId, candidates = candidates.ToArray(), touchedBefore });
 
-    public Task InsertAvatarAsync(DbSession db, string tenantId, string sha256, long now) => db.ExecuteAsync(
-        "INSERT INTO avatars (tenant_id, sha256, created_at) VALUES (@tenantId, @sha256, @now) ON CONFLICT (tenant_id, sha256) DO NOTHING",
-        new { tenantId, sha256, now });
-
-    /// <summary>The mime type of an avatar image, or null when the tenant has no such avatar.</summary>
-    public Task<string?> AvatarMimeTypeAsync(DbSession db, string tenantId, string sha256) => db.QuerySingleOrDefaultAsync<string>(
-        """
-        SELECT b.mime_type FROM avatars v JOIN blobs b ON b.tenant_id = v.tenant_id AND b.sha256 = v.sha256
-        WHERE v.tenant_id = @tenantId AND v.sha256 = @sha256
-        """, new { tenantId, sha256 });
-
-    /// <summary>The value of a server-wide secret, created from <paramref name="candidate"/> by whichever node asks first.</summary>
-    public async Task<string> SecretAsync(DbSession db, string name, string candidate)
-    {
-        await db.ExecuteAsync("INSERT INTO server_secrets (name, value) VALUES (@name, @candidate) ON CONFLICT (name) DO NOTHING", new { name, candidate });
-        return await db.ScalarAsync<string>("SELECT value FROM server_secrets WHERE name = @name", new { name });
-    }
+    /// <summary>A deleted user's uploads pass to the placeholder that took its messages, so a later user with the same ID inherits none.</summary>
+    public Task ReassignUploaderAsync(DbSession db, string tenantId, string fromUserId, string toUserId) => db.ExecuteAsync(
+        "UPDATE attachments SET uploader_id = @toUserId WHERE tenant_id = @tenantId AND uploader_id = @fromUserId", new { tenantId, fromUserId, toUserId });
 }

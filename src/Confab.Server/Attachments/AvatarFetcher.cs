@@ -24,7 +24,6 @@ public sealed class AvatarFetcher : IDisposable
             AllowAutoRedirect = false,
             UseProxy = false,
             UseCookies = false,
-            ConnectTimeout = TimeSpan.FromSeconds(5),
             ConnectCallback = async (context, cancel) =>
             {
                 var addresses = await Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, cancel);
@@ -76,7 +75,7 @@ public sealed class AvatarFetcher : IDisposable
         {
             throw Unavailable("avatar.url could not be fetched.");
         }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
             throw Unavailable($"Fetching avatar.url took longer than {Timeout.TotalSeconds:0} seconds.");
         }

@@ -5,28 +5,30 @@ using Confab.Server.Users;
 
 namespace Confab.Server.Attachments;
 
+/// <summary>Who an avatar belongs to: <c>user:{id}</c> or <c>conversation:{id}</c>.</summary>
+public static class AvatarOwners
+{
+    public static string User(string userId) => "user:" + userId;
+
+    public static string Conversation(string conversationId) => "conversation:" + conversationId;
+}
+
 /// <summary>
 /// Avatars of users and conversations: an image the caller uploaded, or (from the tenant backend) one fetched
 /// from a URL or given as base64. Each is checked to be an image by its bytes, kept once per SHA-256, and
-/// handed out as a signed URL that does not expire.
+/// handed out as a signed URL that does not expire. An avatar is served only while some owner uses it.
 /// </summary>
-public sealed class AvatarService(Database database, AttachmentStore store, BlobStorage blobs, AttachmentLinks links, AvatarFetcher fetcher, TimeProvider clock)
+public sealed class AvatarService(
+    Database database, AttachmentStore attachments, AvatarStore store, BlobStorage blobs, AttachmentLinks links, AvatarFetcher fetcher, TimeProvider clock)
 {
     public const long MaxAvatarBytes = 5 * 1024 * 1024;
 
-    /// <summary>An image the caller uploaded, in the caller's write transaction; returns its avatar URL.</summary>
-    public async Task<string> FromUploadAsync(WriteSession db, string tenantId, string userId, string? attachmentId, string baseUrl)
-    {
-        var row = Check.IsGeneratedId(attachmentId) ? await store.FindAliveAsync(db, tenantId, attachmentId!) : null;
-        if (row is null) throw ApiException.BadRequest(ErrorCodes.AttachmentNotFound, "No such uploaded attachment.");
-        if (row.UploaderId != userId) throw ApiException.Forbidden(ErrorCodes.AttachmentNotYours, "An avatar must be an image you uploaded.");
-        RequireImage(row.MimeType);
-        await store.InsertAvatarAsync(db, tenantId, row.Sha256, Time.Now(clock));
-        return links.AvatarUrl(baseUrl, tenantId, row.Sha256);
-    }
-
-    /// <summary>The server API's <c>avatar: { url }</c> or <c>{ base64 }</c>, stored before the caller's transaction; returns its avatar URL.</summary>
-    public async Task<string> FromSourceAsync(string tenantId, AvatarSource source, string baseUrl)
+    /// <summary>
+    /// Fetches or decodes the server API's <c>avatar: { url }</c> or <c>{ base64 }</c> and keeps its content, before the
+    /// caller's transaction (no network wait inside one); <see cref="UseAsync"/> then makes it the owner's avatar.
+    /// Content no owner comes to use is collected like any unreferenced blob.
+    /// </summary>
+    public async Task<string> StoreAsync(string tenantId, AvatarSource source)
     {
         using var file = source switch
         {
@@ -39,13 +41,32 @@ public sealed class AvatarService(Database database, AttachmentStore store, Blob
         await using (var stream = file.OpenRead()) content = ContentSniffer.Sniff(stream, null);
         RequireImage(content.MimeType);
         await blobs.KeepAsync(tenantId, file, content.MimeType);
-        await database.WriteAsync(db => store.InsertAvatarAsync(db, tenantId, file.Sha256, Time.Now(clock)));
-        return links.AvatarUrl(baseUrl, tenantId, file.Sha256);
+        return file.Sha256;
     }
+
+    /// <summary>Makes stored content the owner's avatar, in the caller's transaction; returns its URL under <paramref name="baseUrl"/>.</summary>
+    public async Task<string> UseAsync(WriteSession db, string tenantId, string owner, string sha256, string baseUrl)
+    {
+        await store.SetAsync(db, tenantId, owner, sha256, Time.Now(clock));
+        return links.AvatarUrl(baseUrl, tenantId, sha256);
+    }
+
+    /// <summary>Makes an image that <paramref name="uploaderId"/> uploaded the owner's avatar.</summary>
+    public async Task<string> UseUploadAsync(WriteSession db, string tenantId, string uploaderId, string owner, string? attachmentId, string baseUrl)
+    {
+        var row = Check.IsGeneratedId(attachmentId) ? await attachments.FindAliveAsync(db, tenantId, attachmentId!) : null;
+        if (row is null) throw ApiException.BadRequest(ErrorCodes.AttachmentNotFound, "No such uploaded attachment.");
+        if (row.UploaderId != uploaderId) throw ApiException.Forbidden(ErrorCodes.AttachmentNotYours, "An avatar must be an image you uploaded.");
+        RequireImage(row.MimeType);
+        return await UseAsync(db, tenantId, owner, row.Sha256, baseUrl);
+    }
+
+    /// <summary>The owner no longer uses a stored avatar (it took an external URL, none, or is gone).</summary>
+    public Task ClearAsync(WriteSession db, string tenantId, string owner) => store.ClearAsync(db, tenantId, owner);
 
     public async Task<ServedFile?> OpenAsync(string tenantId, string sha256)
     {
-        var mimeType = await database.ReadAsync(db => store.AvatarMimeTypeAsync(db, tenantId, sha256));
+        var mimeType = await database.ReadAsync(db => store.MimeTypeInUseAsync(db, tenantId, sha256));
         var content = mimeType is null ? null : await blobs.OpenAsync(tenantId, sha256);
         return content is null ? null : new ServedFile(content, mimeType!, null, sha256);
     }

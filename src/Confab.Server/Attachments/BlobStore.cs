@@ -30,12 +30,17 @@ public static partial class BlobKeys
     [GeneratedRegex("^[0-9A-Za-z_-]{1,64}/[0-9a-f]{2}/[0-9a-f]{64}\\z")]
     private static partial Regex KeyPattern();
 
+    [GeneratedRegex("^[0-9A-Za-z_-]{1,64}\\z")]
+    private static partial Regex TenantIdPattern();
+
     [GeneratedRegex("^[0-9a-f]{64}\\z")]
     private static partial Regex Sha256Pattern();
 
     public static string For(string tenantId, string sha256) => $"{tenantId}/{sha256[..2]}/{sha256}";
 
     public static bool IsKey(string key) => KeyPattern().IsMatch(key);
+
+    public static bool IsTenantId(string tenantId) => TenantIdPattern().IsMatch(tenantId);
 
     public static bool IsSha256(string? value) => value is not null && Sha256Pattern().IsMatch(value);
 }

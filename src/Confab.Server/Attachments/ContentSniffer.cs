@@ -20,6 +20,9 @@ public static class ContentSniffer
     public const string Unknown = "application/octet-stream";
     private const int HeadLength = 4096;
 
+    /// <summary>A ZIP with more entries than this is not opened to look for office documents: reading its directory would cost too much.</summary>
+    public const int MaxZipEntries = 10_000;
+
     public static SniffedContent Sniff(Stream file, string? fileName)
     {
         var head = new byte[HeadLength];
@@ -49,7 +52,7 @@ public static class ContentSniffer
         if (StartsWith(bytes, "RIFF"u8) && StartsWith(bytes, "WEBP"u8, 8)) return ImageHeaders.WebP(bytes);
         if (StartsWith(bytes, "BM"u8) && bytes.Length >= 26)
             return new("image/bmp", Dimension((uint)BinaryPrimitives.ReadInt32LittleEndian(bytes[18..])),
-                Dimension((uint)Math.Abs(BinaryPrimitives.ReadInt32LittleEndian(bytes[22..]))));
+                Dimension((uint)Math.Abs((long)BinaryPrimitives.ReadInt32LittleEndian(bytes[22..]))));
         if (StartsWith(bytes, "II*\0"u8) || StartsWith(bytes, "MM\0*"u8)) return new("image/tiff");
         return Brand(bytes) switch
         {
@@ -124,6 +127,7 @@ public static class ContentSniffer
     /// <summary>A ZIP is an office document when its entries say so; only the central directory is read.</summary>
     private static string Zip(Stream file)
     {
+        if (ZipEntryCount(file) is not (> 0 and <= MaxZipEntries)) return "application/zip";
         try
         {
             file.Position = 0;
@@ -146,10 +150,24 @@ public static class ContentSniffer
             if (names.Contains("META-INF/MANIFEST.MF")) return "application/java-archive";
             return "application/zip";
         }
-        catch (InvalidDataException)
+        catch (Exception error) when (error is InvalidDataException or IOException or NotSupportedException or ArgumentException)
         {
             return "application/zip";
         }
+    }
+
+    /// <summary>The entry count the end-of-central-directory record declares (0 when there is none, or for ZIP64).</summary>
+    private static int ZipEntryCount(Stream file)
+    {
+        const int recordLength = 22;
+        var tailLength = (int)Math.Min(file.Length, recordLength + ushort.MaxValue);
+        var tail = new byte[tailLength];
+        file.Position = file.Length - tailLength;
+        file.ReadExactly(tail);
+        var at = tail.AsSpan().LastIndexOf("PK\u0005\u0006"u8);
+        if (at < 0 || at + recordLength > tailLength) return 0;
+        var entries = BinaryPrimitives.ReadUInt16LittleEndian(tail.AsSpan(at + 10));
+        return entries == ushort.MaxValue ? 0 : entries;
     }
 
     /// <summary>UTF-8 text without control characters; markup a browser would run is told apart from plain text.</summary>
@@ -164,11 +182,12 @@ public static class ContentSniffer
             if (b < 0x20 && b is not (byte)'\t' and not (byte)'\n' and not (byte)'\r' and not 0x0C) return null;
 
         var text = Encoding.UTF8.GetString(complete).TrimStart().ToLowerInvariant();
-        if (text.StartsWith("<svg", StringComparison.Ordinal) || text.StartsWith("<?xml", StringComparison.Ordinal) && text.Contains("<svg", StringComparison.Ordinal))
-            return "image/svg+xml";
-        string[] html = ["<!doctype html", "<html", "<head", "<body", "<script", "<iframe", "<!--"];
-        if (html.Any(tag => text.StartsWith(tag, StringComparison.Ordinal))) return "text/html";
-        if (text.StartsWith("<?xml", StringComparison.Ordinal)) return "application/xml";
+        // Markup of any kind is never plain text: a browser that guessed would run it.
+        if (text.StartsWith('<'))
+        {
+            if (text.Contains("<svg", StringComparison.Ordinal)) return "image/svg+xml";
+            return text.StartsWith("<?xml", StringComparison.Ordinal) && !text.Contains("<html", StringComparison.Ordinal) ? "application/xml" : "text/html";
+        }
         if (text.StartsWith("%!ps", StringComparison.Ordinal)) return "application/postscript";
         return "text/plain";
     }

@@ -6,7 +6,7 @@ namespace Confab.Server.Attachments;
 /// <summary>
 /// Which addresses the server may fetch from on a client's behalf (avatar URLs): public unicast only, never
 /// loopback, private, link-local, shared, documentation, multicast or reserved ranges, including IPv4 hidden in
-/// IPv6 (mapped, NAT64, 6to4).
+/// IPv6 (mapped, NAT64, 6to4); local-use NAT64 is refused whole.
 /// </summary>
 public class FetchAddressPolicy
 {
@@ -37,7 +37,8 @@ public class FetchAddressPolicy
     {
         if (address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast || address.IsIPv6UniqueLocal || address.IsIPv6Teredo) return false;
         if (b.AsSpan(0, 12).IndexOfAnyExcept((byte)0) < 0) return false;
-        if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xFF && b[3] == 0x9B) return IsPublicV4(b[12..16]);
+        if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xFF && b[3] == 0x9B)
+            return b.AsSpan(4, 8).IndexOfAnyExcept((byte)0) < 0 && IsPublicV4(b[12..16]);
         if (b[0] == 0x20 && b[1] == 0x02) return IsPublicV4(b[2..6]);
         if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0D && b[3] == 0xB8) return false;
         return true;

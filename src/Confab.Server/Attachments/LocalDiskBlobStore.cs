@@ -50,7 +50,7 @@ public sealed class LocalDiskBlobStore : IBlobStore
     public Task DeleteTenantAsync(string tenantId)
     {
         var directory = Path.Combine(root, tenantId);
-        if (BlobKeys.IsKey(BlobKeys.For(tenantId, new string('0', 64))) && Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+        if (BlobKeys.IsTenantId(tenantId) && Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
         return Task.CompletedTask;
     }
 

@@ -42,6 +42,8 @@ public sealed class StagedFile : IDisposable
                     hash.AppendData(buffer, 0, read);
                     await target.WriteAsync(buffer.AsMemory(0, read), cancel);
                 }
+                // Acknowledged content must survive a power cut, as the row pointing at it does.
+                target.Flush(flushToDisk: true);
             }
             staged.Sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
             return staged;

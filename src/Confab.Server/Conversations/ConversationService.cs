@@ -147,8 +147,10 @@ public sealed partial class ConversationService(
             var access = await guard.LoadAsync(db, caller.TenantId, conversationId, caller.UserId);
             access.RequireNotDirect("have their details changed");
             var member = access.Require(Permissions.ManageConversation);
+            var owner = AvatarOwners.Conversation(conversationId);
+            if (request.Attachment is null) await avatars.ClearAsync(db, caller.TenantId, owner);
             access.Conversation.AvatarUrl = request.Attachment is null ? avatarUrl
-                : await avatars.FromUploadAsync(db, caller.TenantId, caller.UserId, request.Attachment.Id, baseUrl);
+                : await avatars.UseUploadAsync(db, caller.TenantId, caller.UserId, owner, request.Attachment.Id, baseUrl);
             await SaveSharedAsync(db, access.Conversation, Time.Now(clock));
             return await views.BuildDetailAsync(db, caller.TenantId, caller.UserId, access.Conversation, member, await UnreadAsync(db, caller, access));
         });
@@ -175,6 +177,7 @@ public sealed partial class ConversationService(
         var position = await events.ToConversationAsync(db, row.TenantId, row.Id, EventTypes.ConversationDeleted, new { conversationId = row.Id });
         await members.CloseAllPeriodsAsync(db, row.TenantId, row.Id, position);
         await attachments.ReleaseConversationAsync(db, row.TenantId, row.Id);
+        await avatars.ClearAsync(db, row.TenantId, AvatarOwners.Conversation(row.Id));
         await conversations.DeleteAsync(db, row.TenantId, row.Id);
     }
 

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Confab.Server.Attachments;
 using Confab.Server.Hosting;
@@ -37,7 +38,7 @@ public static class EventEndpoints
                     {
                         var baseUrl = urls.BaseOf(request);
                         var items = events.Select(e => new EventEnvelope(e.Type,
-                            ParsePayload(links.ResolveAll(e.Payload, caller.TenantId, caller.UserId, baseUrl)), e.Position)).ToList();
+                            ParsePayload(links.Resolve(Encoding.UTF8.GetBytes(e.Payload), caller.TenantId, caller.UserId, baseUrl)), e.Position)).ToList();
                         return new EventBatch(items, items.Count > 0 ? items[^1].Seq : from);
                     }
                     try
@@ -53,7 +54,7 @@ public static class EventEndpoints
             .Produces<EventBatch>(200).Fails(410);
     }
 
-    private static JsonElement ParsePayload(string json)
+    private static JsonElement ParsePayload(byte[] json)
     {
         using var document = JsonDocument.Parse(json);
         return document.RootElement.Clone();

@@ -72,7 +72,9 @@ public static class ServiceRegistration
         services.AddSingleton<PublicUrls>();
         services.AddSingleton<IBlobStore>(sp => new LocalDiskBlobStore(Path.GetFullPath(sp.GetRequiredService<IOptions<ConfabOptions>>().Value.DataDirectory)));
         services.AddSingleton<BlobStorage>();
+        services.AddSingleton<ServerSecretStore>();
         services.AddSingleton<AttachmentStore>();
+        services.AddSingleton<AvatarStore>();
         services.AddSingleton<AttachmentLinks>();
         services.AddSingleton<AttachmentViews>();
         services.AddSingleton<AttachmentService>();

@@ -79,8 +79,9 @@ public sealed partial class EventDispatcher(
     private async Task RouteAsync(LoggedEvent e)
     {
         var shared = Frames.Durable(e.Type, e.Payload, e.Position);
-        // Attachment URLs are signed for each receiver, so a frame holding any is made per connection.
-        Func<SocketConnection, byte[]> frameFor = links.MayHoldTokens(e.Payload) ? connection => connection.ForMe(shared) : _ => shared;
+        // Attachment URLs are signed for each receiver, so a frame holding any is completed per user.
+        var personal = links.Prepare(shared, e.TenantId);
+        Func<SocketConnection, byte[]> frameFor = personal is null ? _ => shared : connection => connection.ForMe(personal);
         if (e.UserId is not null)
         {
             foreach (var connection in connections.OfUser(e.TenantId, e.UserId)) connection.DeliverDurable(e.Position, frameFor(connection));

@@ -55,7 +55,10 @@ public sealed class SocketConnection(WebSocket socket, UserCaller caller, long s
     public string? CloseReason { get; private set; }
 
     /// <summary>The frame with its attachment tokens resolved into fresh URLs for this connection's user.</summary>
-    public byte[] ForMe(byte[] frame) => links.ResolveAll(frame, Caller.TenantId, Caller.UserId, BaseUrl);
+    public byte[] ForMe(byte[] frame) => links.Resolve(frame, Caller.TenantId, Caller.UserId, BaseUrl);
+
+    /// <summary>A frame prepared for many receivers, completed for this connection's user.</summary>
+    public byte[] ForMe(PersonalFrame frame) => frame.For(Caller.UserId, BaseUrl);
 
     /// <summary>Queues <c>ready</c> as the first frame, then whatever ephemeral frames came before it.</summary>
     public void Start(byte[] readyFrame, long seq)

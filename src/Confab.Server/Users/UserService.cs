@@ -14,7 +14,7 @@ namespace Confab.Server.Users;
 /// <summary>Users of a tenant: upserted by its backend, searched and partly edited by its users.</summary>
 public sealed partial class UserService(
     Database database, UserStore users, SessionStore sessions, ConversationStore conversations, MemberService members,
-    MessageService messages, MessageStore messageStore, AvatarService avatars,
+    MessageService messages, MessageStore messageStore, AvatarService avatars, AttachmentStore attachments,
     SessionRevocations revocations, PresenceService presence, TimeProvider clock)
 {
     public const string AnonymousPrefix = "~deleted~";
@@ -35,7 +35,7 @@ public sealed partial class UserService(
         var avatarUrl = Check.HttpUrl(request.AvatarUrl, "avatarUrl");
         var role = request.Role is null ? UserRoles.User : Check.OneOf(request.Role, "role", UserRoles.All);
         var metadata = Check.Metadata(request.Metadata);
-        if (request.Avatar is not null) avatarUrl = await avatars.FromSourceAsync(tenantId, request.Avatar, baseUrl);
+        var storedAvatar = request.Avatar is null ? null : await avatars.StoreAsync(tenantId, request.Avatar);
 
         return await database.WriteAsync(async db =>
         {
@@ -44,6 +44,8 @@ public sealed partial class UserService(
             var now = Time.Now(clock);
             var existing = await users.FindAnyAsync(db, tenantId, userId);
             var created = existing is not { DeletedAt: null };
+            if (storedAvatar is not null) avatarUrl = await avatars.UseAsync(db, tenantId, AvatarOwners.User(userId), storedAvatar, baseUrl);
+            else await avatars.ClearAsync(db, tenantId, AvatarOwners.User(userId));
             var row = new UserRow
             {
                 TenantId = tenantId, Id = userId, Name = name, Username = username, Email = email, AvatarUrl = avatarUrl,
@@ -97,8 +99,8 @@ public sealed partial class UserService(
                 TenantId = row.TenantId, Id = row.Id, Role = row.Role, Email = row.Email, Metadata = row.Metadata, CreatedAt = row.CreatedAt,
                 Name = name ?? row.Name,
                 Username = request.Has(nameof(request.Username)) ? username : row.Username,
-                AvatarUrl = request.Avatar is not null ? await avatars.FromUploadAsync(db, caller.TenantId, caller.UserId, request.Avatar.Id, baseUrl)
-                    : request.Has(nameof(request.AvatarUrl)) ? avatarUrl : row.AvatarUrl,
+                AvatarUrl = request.Avatar is not null ? await avatars.UseUploadAsync(db, caller.TenantId, caller.UserId, AvatarOwners.User(userId), request.Avatar.Id, baseUrl)
+                    : request.Has(nameof(request.AvatarUrl)) ? await ExternalAvatarAsync(db, caller.TenantId, userId, avatarUrl) : row.AvatarUrl,
                 StatusText = request.Has(nameof(request.StatusText)) ? statusText : row.StatusText,
                 UpdatedAt = Time.Now(clock),
             };
@@ -132,10 +134,19 @@ public sealed partial class UserService(
                 };
                 await users.InsertAsync(db, placeholder);
                 await messageStore.ReassignSenderAsync(db, tenantId, userId, placeholder.Id);
+                await attachments.ReassignUploaderAsync(db, tenantId, userId, placeholder.Id);
+                await avatars.ClearAsync(db, tenantId, AvatarOwners.User(userId));
             }
             await users.MarkDeletedAsync(db, tenantId, userId, anonymize: mode != DeletedMessages.Keep, now);
         });
         revocations.Publish(tenantId, userId);
+    }
+
+    /// <summary>An avatar URL from elsewhere (or none) replaces any stored avatar of the user.</summary>
+    private async Task<string?> ExternalAvatarAsync(WriteSession db, string tenantId, string userId, string? avatarUrl)
+    {
+        await avatars.ClearAsync(db, tenantId, AvatarOwners.User(userId));
+        return avatarUrl;
     }
 
     private static string? ValidUsername(string? username)

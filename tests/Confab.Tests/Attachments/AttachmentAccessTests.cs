@@ -54,6 +54,11 @@ public sealed class AttachmentAccessTests(ConfabServer server) : IClassFixture<C
         Assert.Equal(20, part.Content.Headers.ContentLength);
         Assert.Equal($"bytes 10-29/{bytes.Length}", part.Content.Headers.ContentRange!.ToString());
         Assert.Equal(bytes[10..30], await part.Content.ReadAsByteArrayAsync());
+
+        using var head = await server.FetchAsync(url, request => request.Method = HttpMethod.Head);
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal(bytes.Length, head.Content.Headers.ContentLength);
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
     }
 
     [Fact]
@@ -198,6 +203,23 @@ public sealed class AttachmentAccessTests(ConfabServer server) : IClassFixture<C
             server.Clock.Advance(TimeSpan.FromHours(-30));
         }
         Assert.DoesNotContain(await server.ReadAsync(tenant.Id), e => e.Payload.Contains("/files/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_deleted_users_uploads_do_not_pass_to_a_new_user_with_the_same_id()
+    {
+        var (tenant, alice, _, group) = await GroupAsync();
+        var unsent = await alice.UploadedAsync(TestFiles.Png(8, 9), "unsent.png");
+        var sent = await alice.UploadedAsync(TestFiles.Png(9, 8), "sent.png");
+        await alice.PostJsonAsync($"/v1/conversations/{group}/messages", new { attachments = new[] { sent.Str("id") } }).ExpectJson(201);
+
+        await tenant.Backend.DeleteAsync("/server/v1/users/alice").Expect(204);
+        var newAlice = await tenant.SessionAsync("alice");
+        var own = await tenant.CreateConversationAsync(newAlice, "group", "bob");
+
+        foreach (var id in new[] { unsent.Str("id"), sent.Str("id") })
+            await newAlice.PostJsonAsync($"/v1/conversations/{own}/messages", new { attachments = new[] { id } }).ExpectProblem(403, "ATTACHMENT_NOT_YOURS");
+        await server.FetchAsync(unsent.Str("url")).ExpectProblem(404, "ATTACHMENT_NOT_FOUND");
     }
 
     private static readonly string[] Everything = ["application/*", "text/*", "image/*"];

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Confab.Server.Attachments;
 using Confab.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
@@ -69,6 +70,29 @@ public sealed class AvatarFetchTests(LoopbackFetchServer server) : IClassFixture
 
         Assert.StartsWith(server.ClientOptions.BaseAddress.ToString().TrimEnd('/') + "/avatars/", ava.Str("avatarUrl"), StringComparison.Ordinal);
         Assert.Equal(Photo, await server.FetchBytesAsync(ava.Str("avatarUrl")));
+    }
+
+    [Fact]
+    public async Task A_host_that_never_answers_is_refused_within_the_time_limit()
+    {
+        // A listener whose accept queue is full: the kernel drops further connection attempts, so connecting hangs.
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(0);
+        var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        var fillers = Enumerable.Range(0, 4).Select(_ => new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp)).ToList();
+        foreach (var filler in fillers) _ = filler.ConnectAsync(IPAddress.Loopback, port);
+        var tenant = await server.NewTenantAsync();
+
+        try
+        {
+            await tenant.Backend.PutJsonAsync("/server/v1/users/ava", new { name = "Ava", avatar = new { url = $"http://127.0.0.1:{port}/a.png" } })
+                .ExpectProblem(400, "AVATAR_UNAVAILABLE");
+        }
+        finally
+        {
+            foreach (var filler in fillers) filler.Dispose();
+        }
     }
 
     [Theory]

@@ -45,6 +45,28 @@ public sealed class AvatarTests(ConfabServer server) : IClassFixture<ConfabServe
         await tenant.Backend.GetAsync("/server/v1/users/ava").ExpectProblem(404);
     }
 
+    [Fact]
+    public async Task An_avatar_is_served_only_while_in_use_and_a_refused_request_puts_none_in_use()
+    {
+        var tenant = await server.NewTenantAsync();
+        var png = TestFiles.Png(50, 50, 90, 90, 90);
+        var other = TestFiles.Png(51, 51, 90, 90, 90);
+        await tenant.Backend.PutJsonAsync("/server/v1/users/ann", new { name = "Ann", username = "taken" }).ExpectJson(201);
+
+        await tenant.Backend.PutJsonAsync("/server/v1/users/ben", new { name = "Ben", username = "taken", avatar = new { base64 = Convert.ToBase64String(png) } })
+            .ExpectProblem(409, "USERNAME_TAKEN");
+        var ben = await tenant.Backend.PutJsonAsync("/server/v1/users/ben", new { name = "Ben", avatar = new { base64 = Convert.ToBase64String(png) } }).ExpectJson(201);
+        var first = ben.Str("avatarUrl");
+        Assert.Equal(png, await server.FetchBytesAsync(first));
+
+        var replaced = await tenant.Backend.PutJsonAsync("/server/v1/users/ben", new { name = "Ben", avatar = new { base64 = Convert.ToBase64String(other) } }).ExpectJson(200);
+        await server.FetchAsync(first).ExpectProblem(404);
+        Assert.Equal(other, await server.FetchBytesAsync(replaced.Str("avatarUrl")));
+
+        await tenant.Backend.DeleteAsync("/server/v1/users/ben").Expect(204);
+        await server.FetchAsync(replaced.Str("avatarUrl")).ExpectProblem(404);
+    }
+
     [Theory]
     [InlineData("http://127.0.0.1:9/a.png")]
     [InlineData("http://localhost/a.png")]

@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
 using System.Net.Http.Headers;
 using System.Text;
 using Confab.Server.Storage;
@@ -10,6 +12,7 @@ namespace Confab.Tests.Attachments;
 public sealed class UploadTests(ConfabServer server) : IClassFixture<ConfabServer>
 {
     private static readonly string[] ImagesOnly = ["image/*"];
+    private static readonly string[] PlainTextOnly = ["text/plain"];
 
     public static TheoryData<string, string, string, string, int?, int?> Formats() => new()
     {
@@ -137,11 +140,59 @@ public sealed class UploadTests(ConfabServer server) : IClassFixture<ConfabServe
     }
 
     [Fact]
+    public async Task Crafted_headers_and_markup_are_sniffed_without_failing_and_markup_is_never_plain_text()
+    {
+        var tenant = await server.NewTenantAsync();
+        var alice = await tenant.SessionAsync("alice");
+        var bmp = new byte[64];
+        "BM"u8.CopyTo(bmp);
+        BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(18), 10);
+        BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(22), int.MinValue);
+
+        var sniffed = await alice.UploadedAsync(bmp, "x.bmp");
+        Assert.Equal(("image/bmp", 10), (sniffed.Str("mimeType"), sniffed.GetProperty("width").GetInt32()));
+        Assert.False(sniffed.TryGetProperty("height", out _));
+
+        await tenant.Backend.PatchJsonAsync("/server/v1/settings", new { allowedUploadTypes = PlainTextOnly }).ExpectJson(200);
+        await alice.UploadAsync("<div><img src=x onerror=alert(1)></div>"u8.ToArray(), "a.txt").ExpectProblem(415, "UNSUPPORTED_MEDIA_TYPE");
+        await alice.UploadAsync("<!DOCTYPE svg><svg onload=alert(1)/>"u8.ToArray(), "a.txt").ExpectProblem(415, "UNSUPPORTED_MEDIA_TYPE");
+        Assert.Equal("text/plain", (await alice.UploadedAsync("1 < 2, and that is fine"u8.ToArray(), "a.txt")).Str("mimeType"));
+    }
+
+    [Fact]
+    public async Task Office_documents_are_told_from_zips_by_their_entries_and_huge_zip_directories_are_not_read()
+    {
+        var tenant = await server.NewTenantAsync();
+        var alice = await tenant.SessionAsync("alice");
+
+        var docx = Zip(("[Content_Types].xml", "<Types/>"), ("word/document.xml", "<w:document/>"));
+        Assert.Equal("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (await alice.UploadedAsync(docx, "a.docx")).Str("mimeType"));
+        var odt = Zip(("mimetype", "application/vnd.oasis.opendocument.text"), ("content.xml", "<office:document-content/>"));
+        Assert.Equal("application/vnd.oasis.opendocument.text", (await alice.UploadedAsync(odt, "a.odt")).Str("mimeType"));
+        var many = Zip(Enumerable.Range(0, 12_000).Select(i => ($"word/{i}.xml", "")).Prepend(("[Content_Types].xml", "<Types/>")).ToArray());
+        Assert.Equal("application/zip", (await alice.UploadedAsync(many, "many.docx")).Str("mimeType"));
+    }
+
+    [Fact]
     public async Task Uploading_needs_a_user()
     {
         var tenant = await server.NewTenantAsync();
         await server.Anonymous().UploadAsync(TestFiles.Png(1, 1), "a.png").ExpectProblem(401);
         await tenant.Backend.UploadAsync(TestFiles.Png(1, 1), "a.png").ExpectProblem(401);
+    }
+
+    private static byte[] Zip(params (string Name, string Content)[] entries)
+    {
+        var bytes = new MemoryStream();
+        using (var zip = new ZipArchive(bytes, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var (name, content) in entries)
+            {
+                using var entry = zip.CreateEntry(name, CompressionLevel.NoCompression).Open();
+                entry.Write(Encoding.UTF8.GetBytes(content));
+            }
+        }
+        return bytes.ToArray();
     }
 
     private static byte[] Make(string format, int? width, int? height) => format switch

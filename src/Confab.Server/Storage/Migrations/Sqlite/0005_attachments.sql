@@ -53,10 +53,13 @@ CREATE TABLE message_attachments (
 CREATE INDEX message_attachments_by_attachment ON message_attachments (tenant_id, attachment_id);
 CREATE INDEX message_attachments_by_conversation ON message_attachments (tenant_id, conversation_id);
 
--- Images in use as user or conversation avatars; they keep their content from the collector.
+-- The avatar each user or conversation (owner: user:{id} | conversation:{id}) uses, when it is a stored image.
+-- Only avatars in use are served, and their content is kept from the collector.
 CREATE TABLE avatars (
     tenant_id        TEXT    NOT NULL,
+    owner            TEXT    NOT NULL,
     sha256           TEXT    NOT NULL,
     created_at       INTEGER NOT NULL,
-    PRIMARY KEY (tenant_id, sha256)
+    PRIMARY KEY (tenant_id, owner)
 ) WITHOUT ROWID;
+CREATE INDEX avatars_by_blob ON avatars (tenant_id, sha256);

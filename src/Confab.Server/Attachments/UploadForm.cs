@@ -18,6 +18,3 @@ public sealed class UploadForm : IDisposable
         Thumbnail?.Dispose();
     }
 }
-
-/// <summary>A file ready to be served.</summary>
-public sealed record ServedFile(Stream Content, string MimeType, string? Name, string Sha256);
