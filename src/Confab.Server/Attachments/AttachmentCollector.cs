@@ -10,37 +10,22 @@ namespace Confab.Server.Attachments;
 /// is removed inside the transaction that deletes its row, so an upload that comes after finds no row and puts
 /// the file back.
 /// </summary>
-public sealed partial class AttachmentCollector(
+public sealed class AttachmentCollector(
     Database database, EventStore events, AttachmentStore store, IBlobStore blobs, TimeProvider clock, ILogger<AttachmentCollector> logger)
-    : BackgroundService
+    : PeriodicJob(Interval, clock, logger)
 {
     public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
     public static readonly TimeSpan UnattachedLifetime = TimeSpan.FromDays(1);
     public static readonly TimeSpan BlobGrace = TimeSpan.FromHours(1);
     public const int BlobBatch = 500;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval, clock);
-        do
-        {
-            try
-            {
-                await CollectAllAsync();
-            }
-            catch (Exception error) when (error is not OperationCanceledException)
-            {
-                LogCollectFailed(logger, error);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override Task RunOnceAsync() => CollectAllAsync();
 
     public async Task CollectAllAsync()
     {
         foreach (var tenant in await database.ReadAsync(events.TenantPositionsAsync))
         {
-            var now = Time.Now(clock);
+            var now = Time.Now(Clock);
             await database.WriteAsync(db => store.DeleteUnattachedAsync(db, tenant.Id, now - (long)UnattachedLifetime.TotalMilliseconds));
             var touchedBefore = now - (long)BlobGrace.TotalMilliseconds;
             while (true)
@@ -56,7 +41,4 @@ public sealed partial class AttachmentCollector(
             }
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Collecting unused attachments failed; will try again")]
-    private static partial void LogCollectFailed(ILogger logger, Exception error);
 }

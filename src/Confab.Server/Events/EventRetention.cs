@@ -5,27 +5,12 @@ using Confab.Server.Tenants;
 namespace Confab.Server.Events;
 
 /// <summary>Prunes each tenant's log to its <c>eventRetentionDays</c>, hourly; a reader from before that must resync.</summary>
-public sealed partial class EventRetention(Database database, EventStore events, TenantStore tenants, TimeProvider clock, ILogger<EventRetention> logger)
-    : BackgroundService
+public sealed class EventRetention(Database database, EventStore events, TenantStore tenants, TimeProvider clock, ILogger<EventRetention> logger)
+    : PeriodicJob(Interval, clock, logger)
 {
     public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval, clock);
-        do
-        {
-            try
-            {
-                await PruneAllAsync();
-            }
-            catch (Exception error) when (error is not OperationCanceledException)
-            {
-                LogPruneFailed(logger, error);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override Task RunOnceAsync() => PruneAllAsync();
 
     public async Task PruneAllAsync()
     {
@@ -34,11 +19,8 @@ public sealed partial class EventRetention(Database database, EventStore events,
             await database.WriteAsync(async db =>
             {
                 if (await tenants.FindSettingsAsync(db, tenant.Id) is { } settings)
-                    await events.PruneAsync(db, tenant.Id, Time.Now(clock) - settings.EventRetentionDays * 86_400_000L);
+                    await events.PruneAsync(db, tenant.Id, Time.Now(Clock) - settings.EventRetentionDays * 86_400_000L);
             });
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Pruning the event log failed; will try again")]
-    private static partial void LogPruneFailed(ILogger logger, Exception error);
 }
