@@ -14,6 +14,9 @@ internal sealed class Device : IAsyncDisposable
 {
     private int nextRequest;
 
+    /// <summary>Events that arrived while a request waited for its reply: the next event waits look at them first.</summary>
+    private readonly List<JsonElement> passedWhileWaiting = [];
+
     private Device(TestSocket socket, string userId)
     {
         Socket = socket;
@@ -72,8 +75,15 @@ internal sealed class Device : IAsyncDisposable
         }, wait);
 
     /// <summary>Waits for an event of <paramref name="type"/> whose payload matches; returns the whole frame.</summary>
-    public Task<JsonElement> EventAsync(string type, Func<JsonElement, bool>? payload = null, TimeSpan? wait = null) =>
-        NextAsync(f => Kit.Type(f) == type && (payload is null || payload(Kit.Payload(f))), wait);
+    public Task<JsonElement> EventAsync(string type, Func<JsonElement, bool>? payload = null, TimeSpan? wait = null)
+    {
+        bool Matches(JsonElement f) => Kit.Type(f) == type && (payload is null || payload(Kit.Payload(f)));
+        var early = passedWhileWaiting.FindIndex(Matches);
+        if (early < 0) return NextAsync(Matches, wait);
+        var frame = passedWhileWaiting[early];
+        passedWhileWaiting.RemoveRange(0, early + 1);
+        return Task.FromResult(frame);
+    }
 
     /// <summary>Waits for the <c>message.created</c> of this message id.</summary>
     public Task<JsonElement> MessageCreatedAsync(string messageId, TimeSpan? wait = null) =>
@@ -84,7 +94,13 @@ internal sealed class Device : IAsyncDisposable
     {
         var requestId = $"{UserId}-{Interlocked.Increment(ref nextRequest)}";
         await Socket.SendRawAsync(JsonSerializer.Serialize(new { type, requestId, payload }, JsonSerializerOptions.Web));
-        var reply = await NextAsync(f => f.TryGetProperty("requestId", out var id) && id.GetString() == requestId, wait);
+        // An event can overtake the reply to the request that caused it; it is kept for the event waits that follow.
+        var reply = await NextAsync(f =>
+        {
+            if (f.TryGetProperty("requestId", out var id) && id.GetString() == requestId) return true;
+            passedWhileWaiting.Add(f);
+            return false;
+        }, wait);
         Assert.True(Kit.Type(reply) is "ack" or "error", $"A reply must be an ack or an error: {reply}");
         return reply;
     }
