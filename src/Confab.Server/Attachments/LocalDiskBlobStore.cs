@@ -1,8 +1,14 @@
 namespace Confab.Server.Attachments;
 
-/// <summary>Blobs as files under <c>{DataDirectory}/blobs</c>; staged files sit beside them so taking one is a rename.</summary>
+/// <summary>
+/// Blobs as files under <c>{DataDirectory}/blobs</c>; staged files sit beside them so taking one is a rename.
+/// Several nodes of a cluster may share the directory (a shared file system): names never collide.
+/// </summary>
 public sealed class LocalDiskBlobStore : IBlobStore
 {
+    /// <summary>A staged file this old belongs to no upload in progress (a crash left it).</summary>
+    public static readonly TimeSpan AbandonedAfter = TimeSpan.FromDays(1);
+
     private readonly string root;
 
     public LocalDiskBlobStore(string dataDirectory)
@@ -10,9 +16,9 @@ public sealed class LocalDiskBlobStore : IBlobStore
         root = Path.Combine(dataDirectory, "blobs");
         StagingDirectory = Path.Combine(dataDirectory, "staging");
         Directory.CreateDirectory(root);
-        // Staged files left by a crash belong to no upload.
-        if (Directory.Exists(StagingDirectory)) Directory.Delete(StagingDirectory, recursive: true);
         Directory.CreateDirectory(StagingDirectory);
+        foreach (var file in new DirectoryInfo(StagingDirectory).EnumerateFiles())
+            if (DateTime.UtcNow - file.LastWriteTimeUtc > AbandonedAfter) file.Delete();
     }
 
     public string StagingDirectory { get; }
