@@ -3,6 +3,7 @@
 // be running with Confab:Demo on. run.sh starts one and runs this.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { deflateSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 
 const baseUrl = process.env.CONFAB_URL;
@@ -38,6 +39,36 @@ async function signIn(userId) {
   await page.getByTestId('conversation-item').first().waitFor();
   await page.locator('[data-testid="connection-status"][data-state="online"]').waitFor();
   return page;
+}
+
+/** A valid RGB PNG of one colour, made here: signature, IHDR, deflated IDAT and IEND, each chunk with its CRC-32. */
+function png(width, height) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (bytes) => {
+    let c = 0xffffffff;
+    for (const b of bytes) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const typed = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const check = Buffer.alloc(4);
+    check.writeUInt32BE(crc(typed));
+    return Buffer.concat([length, typed, check]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8;
+  header[9] = 2;
+  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(width * 3, 0x5a)]);
+  const pixels = deflateSync(Buffer.concat(Array.from({ length: height }, () => row)));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0))]);
 }
 
 const directWith = (page, peerId) => page.locator(`[data-testid="conversation-item"][data-peer-id="${peerId}"]`);
@@ -120,6 +151,17 @@ describe('the demo page, ava and ben in two tabs', () => {
     await message(ben, followUp).waitFor();
     await message(ava, followUp).and(ava.locator('[data-status="read"]')).waitFor();
     await directWith(ben, 'ava').getByTestId('unread-badge').waitFor({ state: 'detached' });
+  });
+
+  test('a photo ava picks reaches ben and loads through its signed URL', async () => {
+    await ava.getByTestId('attach-input').setInputFiles({ name: `photo-${stamp}.png`, mimeType: 'image/png', buffer: png(48, 32) });
+
+    const photo = ben.getByTestId('attachment-image').last();
+    await photo.waitFor();
+    await ben.waitForFunction((image) => image.complete && image.naturalWidth === 48, await photo.elementHandle());
+    assert.match(await photo.getAttribute('src'), /\/files\/.+signature=/);
+    await ava.getByTestId('attachment-image').last().waitFor();
+    assert.match(await directWith(ben, 'ava').getByTestId('conversation-preview').textContent(), /Photo/);
   });
 
   test('ava sees ben go offline when he closes his tab', async () => {

@@ -12,7 +12,7 @@ const STATUS_RANK = { failed: 0, pending: 0, sent: 1, delivered: 2, read: 3 };
 const el = {};
 for (const id of ['picker', 'user-options', 'picker-error', 'app', 'me-avatar', 'me-name', 'connection', 'sign-out',
   'conversations', 'chat', 'back', 'chat-avatar', 'chat-title', 'chat-subtitle', 'messages', 'typing', 'composer',
-  'composer-input', 'send']) {
+  'composer-input', 'send', 'attach-input']) {
   el[id.replace(/-(\w)/g, (_, c) => c.toUpperCase())] = document.getElementById(id);
 }
 
@@ -240,7 +240,7 @@ const lastActivity = (conversation) => conversation.lastMessage?.createdAt || co
 function previewText(message) {
   if (!message) return 'No messages yet';
   if (message.deletedAt) return 'Message deleted';
-  const body = message.text || (message.attachments?.length ? 'Attachment' : '');
+  const body = message.text || (message.attachments?.[0]?.type === 'image' ? '📷 Photo' : message.attachments?.length ? '📄 File' : '');
   if (message.kind === 'system') return body;
   return message.sender?.id === me() ? `You: ${body}` : body;
 }
@@ -458,14 +458,15 @@ function scrollToBottom() {
 
 function renderMessage(message, conversation, continued) {
   const own = message.sender?.id === me();
-  const signature = JSON.stringify([message.text, message.status, message.deletedAt, message.editedAt, continued, message.seq]);
+  const signature = JSON.stringify([message.text, message.status, message.deletedAt, message.editedAt, continued, message.seq,
+    message.attachments?.map((a) => a.id)]);
   let node = messageNodes.get(message.id);
   if (node?.dataset.signature === signature) return node;
 
   const showSender = !own && !continued && conversation?.type !== 'direct' && message.kind !== 'system';
   const body = message.deletedAt
     ? h('div', { class: 'text deleted' }, 'This message was deleted')
-    : h('div', { class: 'text' }, message.text || (message.attachments?.length ? 'Attachment' : ''));
+    : h('div', { class: 'text' }, message.attachments?.map(renderAttachment), message.text || '');
   const meta = h('div', { class: 'meta' },
     message.editedAt && !message.deletedAt ? h('span', { class: 'edited' }, 'edited') : null,
     h('time', { datetime: message.createdAt, title: fullFormat.format(new Date(message.createdAt)) },
@@ -486,6 +487,17 @@ function renderMessage(message, conversation, continued) {
   node.title = message.status === 'failed' ? `Not sent: ${message.error || 'unknown error'}. Click to retry.` : '';
   node.replaceChildren(bubble);
   return node;
+}
+
+/** An image inline (its URL is signed for this user and expires; the server serves it with the right type), anything else as a download link. */
+function renderAttachment(attachment) {
+  if (attachment.type === 'image' && attachment.url) {
+    return h('a', { class: 'attachment', href: attachment.url, target: '_blank', rel: 'noopener' },
+      h('img', { 'data-testid': 'attachment-image', src: attachment.url, alt: attachment.name || 'Photo',
+        width: attachment.width, height: attachment.height, loading: 'lazy' }));
+  }
+  return h('a', { class: 'attachment file', 'data-testid': 'attachment-file', href: attachment.url, download: attachment.name || '' },
+    `📄 ${attachment.name || 'File'}`);
 }
 
 // --- Reading, delivery and receipts -----------------------------------------------------------
@@ -680,6 +692,31 @@ function sendFromComposer() {
   deliver(message);
 }
 
+/** Uploads the chosen file (the server decides its type from its bytes), then sends it as a message. */
+async function sendFile(file) {
+  const conversationId = state.openId;
+  if (!file || !conversationId) return;
+  const form = new FormData();
+  form.append('file', file, file.name);
+  form.append('conversationId', conversationId);
+  try {
+    const response = await fetch('/v1/attachments', { method: 'POST', headers: { Authorization: `Bearer ${state.session.token}` }, body: form });
+    const body = await response.json();
+    if (!response.ok) throw new ApiError(response.status, body.message || response.statusText, body.code);
+    const clientMessageId = randomId();
+    const message = {
+      id: `local-${clientMessageId}`, local: true, clientMessageId, conversationId, kind: 'media', text: '',
+      sender: state.session.user, createdAt: new Date().toISOString(), status: 'pending', attachments: [body],
+    };
+    upsertMessage(message);
+    renderMessages();
+    scrollToBottom();
+    deliver(message);
+  } catch (error) {
+    showNotice(`Could not send ${file.name}: ${error.message}`);
+  }
+}
+
 /** Posts a composed message; the server's copy replaces the local one (and the socket's echo finds it by id). */
 async function deliver(message) {
   const generation = state.openGeneration;
@@ -689,7 +726,7 @@ async function deliver(message) {
   }
   try {
     const sent = await api('POST', `/v1/conversations/${encodeURIComponent(message.conversationId)}/messages`,
-      { text: message.text, clientMessageId: message.clientMessageId });
+      { text: message.text || undefined, attachments: message.attachments.map((a) => a.id), clientMessageId: message.clientMessageId });
     if (generation !== state.openGeneration) return;
     state.messages.delete(message.id);
     onMessage(sent, !state.messages.has(sent.id));
@@ -869,6 +906,10 @@ el.composerInput.addEventListener('input', () => {
   noteTyping();
 });
 el.composerInput.addEventListener('blur', stopTyping);
+el.attachInput.addEventListener('change', () => {
+  sendFile(el.attachInput.files[0]);
+  el.attachInput.value = '';
+});
 el.messages.addEventListener('click', (event) => {
   const failed = event.target.closest('.message[data-status="failed"]');
   const message = failed && state.messages.get(failed.dataset.messageId);
