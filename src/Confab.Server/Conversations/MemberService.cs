@@ -140,10 +140,14 @@ public sealed class MemberService(
     /// <summary>Takes the user out of every conversation (the user is being deleted).</summary>
     public async Task RemoveEverywhereAsync(WriteSession db, string tenantId, string userId)
     {
+        // Every conversation is locked (in ID order) before the first event is appended: a send locks its conversation
+        // and then the tenant's event position, so taking a conversation after an append would deadlock against it.
+        var locked = new List<ConversationRow>();
         foreach (var conversationId in await members.ConversationIdsOfUserAsync(db, tenantId, userId))
+            locked.Add((await conversations.FindAsync(db, tenantId, conversationId))!);
+        foreach (var conversation in locked)
         {
-            var conversation = (await conversations.FindAsync(db, tenantId, conversationId))!;
-            var member = (await members.FindAsync(db, tenantId, conversationId, userId))!;
+            var member = (await members.FindAsync(db, tenantId, conversation.Id, userId))!;
             await RemoveAsync(db, conversation, member);
         }
     }

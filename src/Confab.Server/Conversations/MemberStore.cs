@@ -57,7 +57,7 @@ public sealed class MemberStore
         """, new { tenantId, userId });
 
     public Task<IReadOnlyList<string>> ConversationIdsOfUserAsync(DbSession db, string tenantId, string userId) =>
-        db.QueryAsync<string>("SELECT conversation_id FROM members WHERE tenant_id = @tenantId AND user_id = @userId", new { tenantId, userId });
+        db.QueryAsync<string>("SELECT conversation_id FROM members WHERE tenant_id = @tenantId AND user_id = @userId ORDER BY conversation_id", new { tenantId, userId });
 
     /// <summary>Which of these users are members of the conversation.</summary>
     public async Task<HashSet<string>> MembersAmongAsync(DbSession db, string tenantId, string conversationId, IReadOnlyCollection<string> userIds)

@@ -85,7 +85,7 @@ public sealed class TenantService(Database database, TenantStore store, SessionR
 
     public Task<TenantSettings> UpdateSettingsAsync(string tenantId, SettingsPatch patch) => database.WriteAsync(async db =>
     {
-        var settings = (await SettingsAsync(db, tenantId)).Apply(patch);
+        var settings = (await store.FindSettingsForUpdateAsync(db, tenantId) ?? throw NotFound()).Apply(patch);
         await store.SaveSettingsAsync(db, tenantId, settings);
         cachedSettings.TryRemove(tenantId, out _);
         return settings;

@@ -51,8 +51,13 @@ public sealed class TenantStore
         db.ExecuteAsync("DELETE FROM api_keys WHERE tenant_id = @tenantId AND id = @id", new { tenantId, id });
 
     /// <summary>The tenant's settings, or null when the tenant does not exist.</summary>
-    public async Task<TenantSettings?> FindSettingsAsync(DbSession db, string tenantId) =>
-        await db.QuerySingleOrDefaultAsync<string>("SELECT settings FROM tenants WHERE id = @tenantId", new { tenantId }) is { } json
+    public Task<TenantSettings?> FindSettingsAsync(DbSession db, string tenantId) => ReadSettingsAsync(db, tenantId, "");
+
+    /// <summary>The settings, locked until commit, for a change written back from them (two changes then apply one after the other).</summary>
+    public Task<TenantSettings?> FindSettingsForUpdateAsync(WriteSession db, string tenantId) => ReadSettingsAsync(db, tenantId, db.Dialect.LockedForWrite);
+
+    private static async Task<TenantSettings?> ReadSettingsAsync(DbSession db, string tenantId, string locking) =>
+        await db.QuerySingleOrDefaultAsync<string>($"SELECT settings FROM tenants WHERE id = @tenantId {locking}", new { tenantId }) is { } json
             ? Parse(json)
             : null;
 

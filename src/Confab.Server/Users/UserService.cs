@@ -42,7 +42,7 @@ public sealed partial class UserService(
             if (username is not null && await users.UsernameTakenAsync(db, tenantId, username, userId))
                 throw ApiException.Conflict(ErrorCodes.UsernameTaken, "Another user has this username.");
             var now = Time.Now(clock);
-            var existing = await users.FindAnyAsync(db, tenantId, userId);
+            var existing = await users.FindAnyForUpdateAsync(db, tenantId, userId);
             var created = existing is not { DeletedAt: null };
             if (storedAvatar is not null) avatarUrl = await avatars.UseAsync(db, tenantId, AvatarOwners.User(userId), storedAvatar, baseUrl);
             else await avatars.ClearAsync(db, tenantId, AvatarOwners.User(userId));
@@ -91,7 +91,7 @@ public sealed partial class UserService(
 
         return await database.WriteAsync(async db =>
         {
-            var row = await users.FindAsync(db, caller.TenantId, userId) ?? throw NotFound();
+            var row = await users.FindAnyForUpdateAsync(db, caller.TenantId, userId) is { DeletedAt: null } live ? live : throw NotFound();
             if (username is not null && await users.UsernameTakenAsync(db, caller.TenantId, username, userId))
                 throw ApiException.Conflict(ErrorCodes.UsernameTaken, "Another user has this username.");
             var updated = new UserRow
@@ -119,7 +119,7 @@ public sealed partial class UserService(
         var mode = messagesMode is null ? DeletedMessages.Anonymize : Check.OneOf(messagesMode, "messages", DeletedMessages.All);
         await database.WriteAsync(async db =>
         {
-            _ = await users.FindAsync(db, tenantId, userId) ?? throw NotFound();
+            if (await users.FindAnyForUpdateAsync(db, tenantId, userId) is not { DeletedAt: null }) throw NotFound();
             await sessions.DeleteAllAsync(db, tenantId, userId);
             await conversations.ForgetDirectPairsAsync(db, tenantId, userId);
             await members.RemoveEverywhereAsync(db, tenantId, userId);

@@ -14,6 +14,13 @@ public sealed class UserStore
     public async Task<UserRow?> FindAsync(DbSession db, string tenantId, string id) =>
         await FindAnyAsync(db, tenantId, id) is { DeletedAt: null } user ? user : null;
 
+    /// <summary>
+    /// The user (deleted ones included), locked until commit, for a transaction that writes the row back from what it
+    /// read: a concurrent change, or a deletion, then waits instead of being overwritten or undone.
+    /// </summary>
+    public Task<UserRow?> FindAnyForUpdateAsync(WriteSession db, string tenantId, string id) => db.QuerySingleOrDefaultAsync<UserRow>(
+        $"SELECT {Columns} FROM users WHERE tenant_id = @tenantId AND id = @id {db.Dialect.LockedForWrite}", new { tenantId, id });
+
     /// <summary>Users by ID, deleted ones included, for rendering senders and participants.</summary>
     public async Task<Dictionary<string, UserRow>> FindManyAsync(DbSession db, string tenantId, IEnumerable<string> ids)
     {

@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using Confab.Server.Storage;
+using Confab.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+
+namespace Confab.Tests.Storage;
+
+/// <summary>
+/// Lock order: deleting a user removes it from many conversations while their members send. A send locks its
+/// conversation and then the tenant's event position, so the deletion must lock every conversation before it appends.
+/// </summary>
+public sealed class LockOrderTests(ConfabServer server, ITestOutputHelper output) : IClassFixture<ConfabServer>
+{
+    [Fact]
+    public async Task Deleting_a_member_of_busy_conversations_never_fails()
+    {
+        var tenant = await server.NewTenantAsync();
+        var senderIds = Enumerable.Range(0, 6).Select(i => $"s{i}").ToArray();
+        var senders = await tenant.SessionsAsync(senderIds);
+        using var stop = new CancellationTokenSource();
+        var statuses = new System.Collections.Concurrent.ConcurrentBag<int>();
+        var deletes = new List<(int Status, long Ms)>();
+        var conversations = new List<string>();
+
+        for (var i = 0; i < 12; i++)
+            conversations.Add(await tenant.CreateConversationAsync(senders[0], "group", senderIds[1..]));
+
+        var sending = senders.Select((client, s) => Task.Run(async () =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                var response = await client.PostJsonAsync($"/v1/conversations/{conversations[(s + i) % conversations.Count]}/messages", new { text = $"{s}-{i}" });
+                statuses.Add((int)response.StatusCode);
+            }
+        })).ToList();
+
+        for (var round = 0; round < 8; round++)
+        {
+            var victim = $"victim{round}";
+            await tenant.UpsertUserAsync(victim);
+            foreach (var conversation in conversations)
+                await senders[0].PostJsonAsync($"/v1/conversations/{conversation}/members", new { userIds = new[] { victim } }).ExpectJson(200, 201);
+            var clock = Stopwatch.StartNew();
+            var response = await tenant.Backend.DeleteAsync($"/server/v1/users/{victim}");
+            deletes.Add(((int)response.StatusCode, clock.ElapsedMilliseconds));
+            output.WriteLine($"delete {victim}: {(int)response.StatusCode} in {clock.ElapsedMilliseconds} ms");
+        }
+        await stop.CancelAsync();
+        await Task.WhenAll(sending);
+
+        var deadlocks = await server.Services.GetRequiredService<Database>().ReadAsync(db =>
+            db.ScalarAsync<long>(TestDatabase.UsesPostgres ? "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()" : "SELECT 0"));
+        output.WriteLine($"sends: {string.Join(", ", statuses.GroupBy(s => s).Select(g => $"{g.Key} x{g.Count()}"))}; deadlocks detected by the server: {deadlocks}");
+        Assert.All(deletes, d => Assert.Equal(204, d.Status));
+        Assert.All(statuses, s => Assert.Equal(201, s));
+        Assert.Equal(0, deadlocks);
+    }
+}
