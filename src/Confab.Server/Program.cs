@@ -23,7 +23,11 @@ builder.Services.ConfigureHttpJsonOptions(json => JsonDefaults.Configure(json.Se
 builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
 
 var app = builder.Build();
-if (!await StoreStartup.MigrateAsync(app.Services)) return 1;
+if (!await StoreStartup.MigrateAsync(app.Services))
+{
+    await app.DisposeAsync(); // flushes the log line that says why
+    return 1;
+}
 app.Services.GetRequiredService<AdminKey>();
 var demo = app.Services.GetRequiredService<IOptions<ConfabOptions>>().Value.Demo;
 if (demo) await app.Services.GetRequiredService<DemoSeeder>().SeedAsync();
