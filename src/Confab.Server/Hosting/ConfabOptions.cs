@@ -25,6 +25,12 @@ public sealed class ConfabOptions
     /// <summary>The PostgreSQL connection string, from <c>ConnectionStrings:Confab</c>.</summary>
     public string? ConnectionString { get; set; }
 
+    /// <summary>
+    /// How long a node counts as alive after its last heartbeat (sent every quarter of it). A user whose only node
+    /// died turns offline within this plus a quarter of it.
+    /// </summary>
+    public double NodeLeaseSeconds { get; set; } = 10;
+
     public bool UsesPostgres => string.Equals(Store, Postgres, StringComparison.OrdinalIgnoreCase);
 
     public IEnumerable<string> Validate()
@@ -33,6 +39,7 @@ public sealed class ConfabOptions
         if (!UsesPostgres && !string.Equals(Store, Sqlite, StringComparison.OrdinalIgnoreCase))
             yield return $"Confab:Store '{Store}' is not a store; use '{Sqlite}' or '{Postgres}'.";
         if (UsesPostgres && ConnectionStringProblem() is { } problem) yield return problem;
+        if (NodeLeaseSeconds is < 1 or > 3600) yield return "Confab:NodeLeaseSeconds must be between 1 and 3600.";
         if (AdminKey is { Length: > 0 and < 16 }) yield return "Confab:AdminKey must be at least 16 characters.";
     }
 
