@@ -49,7 +49,16 @@ public sealed partial class ClusterListener(
 
     private void Receive(string payload)
     {
-        var envelope = JsonSerializer.Deserialize<ClusterEnvelope>(payload, JsonDefaults.Options);
+        ClusterEnvelope? envelope;
+        try
+        {
+            envelope = JsonSerializer.Deserialize<ClusterEnvelope>(payload, JsonDefaults.Options);
+        }
+        catch (JsonException error)
+        {
+            LogUnreadable(logger, error);
+            return;
+        }
         if (envelope is null || envelope.Node == node.Id) return;
         foreach (var news in envelope.News) inbox.Writer.TryWrite(news);
     }
@@ -79,6 +88,9 @@ public sealed partial class ClusterListener(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Listening to the other nodes failed; reconnecting")]
     private static partial void LogListenFailed(ILogger logger, Exception error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A notification on the cluster channel was not news from a node; ignored")]
+    private static partial void LogUnreadable(ILogger logger, Exception error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Acting on news from another node failed")]
     private static partial void LogHandleFailed(ILogger logger, Exception error);
