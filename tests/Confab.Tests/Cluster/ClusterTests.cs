@@ -14,6 +14,7 @@ public sealed class ClusterTests
 {
     /// <summary>The stated bound: a lease, a heartbeat (a quarter lease) for the sweep, and room for a loaded machine.</summary>
     private static readonly string[] Bob = ["bob"];
+    private static readonly string[] BobAndCarol = ["bob", "carol"];
     private static readonly string[] Carol = ["carol"];
 
     private static readonly TimeSpan OfflineBound = TimeSpan.FromSeconds(TestCluster.LeaseSeconds * 1.25 + 3);
@@ -60,10 +61,14 @@ public sealed class ClusterTests
         var (_, apiKey) = await TestCluster.NewTenantAsync(a);
         var aliceToken = await TestCluster.TokenAsync(a, apiKey, "alice");
         var bobToken = await TestCluster.TokenAsync(a, apiKey, "bob");
+        var carolToken = await TestCluster.TokenAsync(a, apiKey, "carol");
         using var aliceOnA = TestCluster.Session(a, aliceToken);
-        var conversation = (await aliceOnA.PostJsonAsync("/v1/conversations", new { type = "group", participantIds = Bob, title = "Stream" })
+        var conversation = (await aliceOnA.PostJsonAsync("/v1/conversations", new { type = "group", participantIds = BobAndCarol, title = "Stream" })
             .ExpectJson(201)).Str("id");
 
+        // Carol was on A too but processed nothing there: her resume on B replays the whole stream.
+        var (carolOnA, carolSince) = await TestSocket.ConnectReadyAsync(a.Address, carolToken);
+        await using var carolFirst = carolOnA;
         var (bobOnA, readySeq) = await TestSocket.ConnectReadyAsync(a.Address, bobToken);
         var received = new ConcurrentQueue<string>();
         var acknowledged = new ConcurrentQueue<string>();
@@ -103,6 +108,12 @@ public sealed class ClusterTests
         var receivedIds = received.ToList();
         Assert.Equal(receivedIds.Count, receivedIds.Distinct().Count());
         Assert.Equal(acknowledged.Order(StringComparer.Ordinal), receivedIds.Order(StringComparer.Ordinal));
+
+        var (carolOnB, _) = await TestSocket.ConnectReadyAsync(b.Address, carolToken);
+        await using var carol = carolOnB;
+        var replayed = new ConcurrentQueue<string>();
+        await ResumeAsync(carol, carolSince, replayed, acknowledged.Count);
+        Assert.Equal(acknowledged.Order(StringComparer.Ordinal), replayed.Order(StringComparer.Ordinal));
     }
 
     [PostgresFact]
@@ -130,6 +141,22 @@ public sealed class ClusterTests
         Assert.NotEqual(JsonValueKind.Null, offline.GetProperty("payload").GetProperty("lastSeenAt").ValueKind);
         using var carolHttp = TestCluster.Session(b, carolToken);
         Assert.Equal("offline", (await carolHttp.GetAsync("/v1/users/dave").ExpectJson(200)).Str("presence"));
+    }
+
+    /// <summary>Not AckedAsync: the replay comes before the ack, and the caller reads it.</summary>
+    private static Task SendResumeAsync(TestSocket socket, long since) =>
+        socket.SendRawAsync(JsonSerializer.Serialize(new { type = "resume", requestId = "resume", payload = new { since } }));
+
+    /// <summary>Resumes from <paramref name="since"/> and collects message ids until <paramref name="expected"/> arrived (or a minute passed).</summary>
+    private static async Task ResumeAsync(TestSocket socket, long since, ConcurrentQueue<string> received, int expected)
+    {
+        await SendResumeAsync(socket, since);
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (received.Count < expected && DateTime.UtcNow < deadline)
+        {
+            var frame = await socket.NextAsync(f => f.Str("type") == "message.created", TimeSpan.FromMinutes(1));
+            received.Enqueue(frame.GetProperty("payload").Str("id"));
+        }
     }
 
     private static bool IsPresence(JsonElement frame, string userId, string status) =>
@@ -166,7 +193,7 @@ public sealed class ClusterTests
                     await socket.DisposeAsync();
                     reconnects++;
                     (socket, _) = await TestSocket.ConnectReadyAsync(fallback, token);
-                    await socket.AckedAsync("resume", new { since });
+                    await SendResumeAsync(socket, since);
                     continue;
                 }
                 since = frame.GetProperty("seq").GetInt64();
