@@ -7,14 +7,15 @@ public sealed record FanoutResult(
     double ServerBytesPerSocket, Percentiles Delivery, double AllDeliveredMs, long Lost, double ServerCpuSeconds);
 
 /// <summary>
-/// N sockets in one room: connect them all, measure the server's memory per socket, then send messages
-/// one at a time and time each one's delivery to every socket (the sender stamps, each receiver records).
+/// N sockets in one room, spread over the nodes: connect them all, measure the servers' memory per socket,
+/// then send messages one at a time through the first node and time each one's delivery to every socket
+/// (the sender stamps, each receiver records).
 /// </summary>
 public static class FanoutScenario
 {
-    public static async Task<FanoutResult> RunAsync(ServerProcess server, int sockets, int messages)
+    public static async Task<FanoutResult> RunAsync(IReadOnlyList<ServerProcess> servers, int sockets, int messages)
     {
-        using var api = new BenchApi(server.Address);
+        using var api = new BenchApi(servers[0].Address);
         var backend = await api.CreateTenantAsync();
         var userIds = Enumerable.Range(0, sockets + 1).Select(i => $"u{i:D5}").ToArray();
         var tokens = await BenchApi.UsersWithTokensAsync(backend, userIds);
@@ -22,16 +23,16 @@ public static class FanoutScenario
         var room = await api.RoomAsync(tokens[0], userIds);
 
         await Task.Delay(TimeSpan.FromSeconds(2));
-        var rssBefore = server.ResidentBytes();
+        var rssBefore = servers.Sum(s => s.ResidentBytes());
         var connecting = Stopwatch.StartNew();
         var clients = new BenchSocket[sockets];
         await Parallel.ForEachAsync(Enumerable.Range(0, sockets), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, _) =>
-            clients[i] = await BenchSocket.ConnectAsync(server.Address, tokens[i + 1]));
+            clients[i] = await BenchSocket.ConnectAsync(servers[i % servers.Count].Address, tokens[i + 1]));
         var connectSeconds = connecting.Elapsed.TotalSeconds;
         await Task.Delay(TimeSpan.FromSeconds(3));
-        var rssAfter = server.ResidentBytes();
+        var rssAfter = servers.Sum(s => s.ResidentBytes());
 
-        var cpuBefore = server.CpuTime();
+        var cpuBefore = servers.Sum(s => s.CpuTime().TotalSeconds);
         var allDelivered = new List<double>();
         for (var m = 0; m < messages; m++)
         {
@@ -43,7 +44,7 @@ public static class FanoutScenario
             allDelivered.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
             await Task.Delay(50);
         }
-        var cpu = (server.CpuTime() - cpuBefore).TotalSeconds;
+        var cpu = servers.Sum(s => s.CpuTime().TotalSeconds) - cpuBefore;
 
         var latencies = clients.SelectMany(c => c.Latencies).ToList();
         var lost = (long)sockets * messages - latencies.Count;
