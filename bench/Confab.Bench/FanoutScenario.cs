@@ -3,20 +3,19 @@ using System.Diagnostics;
 namespace Confab.Bench;
 
 public sealed record FanoutResult(
-    string Store, int Nodes, int Sockets, int Messages, double ConnectSeconds, double ConnectsPerSecond, long ServerRssBeforeBytes, long ServerRssAfterBytes,
-    double ServerBytesPerSocket, Percentiles Delivery, Percentiles DeliveryOnSendersNode, Percentiles DeliveryOnOtherNodes, double AllDeliveredMs, long Lost,
-    double ServerCpuSeconds);
+    int Sockets, int Messages, double ConnectSeconds, double ConnectsPerSecond, long ServerRssBeforeBytes, long ServerRssAfterBytes,
+    double ServerBytesPerSocket, Percentiles Delivery, double AllDeliveredMs, long Lost, double ServerCpuSeconds);
 
 /// <summary>
-/// N sockets in one room, spread over the nodes: connect them all, measure the servers' memory per socket, then
-/// send messages one at a time through the first node and time each one's delivery to every socket (the sender
-/// stamps, each receiver records), separately for sockets on the sender's node and on the others.
+/// N sockets in one room, spread over the nodes: connect them all, measure the servers' memory per socket,
+/// then send messages one at a time through the first node and time each one's delivery to every socket
+/// (the sender stamps, each receiver records).
 /// </summary>
 public static class FanoutScenario
 {
-    public static async Task<FanoutResult> RunAsync(ServerCluster cluster, int sockets, int messages)
+    public static async Task<FanoutResult> RunAsync(IReadOnlyList<ServerProcess> servers, int sockets, int messages)
     {
-        using var api = new BenchApi(cluster.Nodes[0].Address);
+        using var api = new BenchApi(servers[0].Address);
         var backend = await api.CreateTenantAsync();
         var userIds = Enumerable.Range(0, sockets + 1).Select(i => $"u{i:D5}").ToArray();
         var tokens = await BenchApi.UsersWithTokensAsync(backend, userIds);
@@ -24,16 +23,16 @@ public static class FanoutScenario
         var room = await api.RoomAsync(tokens[0], userIds);
 
         await Task.Delay(TimeSpan.FromSeconds(2));
-        var rssBefore = cluster.ResidentBytes();
+        var rssBefore = servers.Sum(s => s.ResidentBytes());
         var connecting = Stopwatch.StartNew();
         var clients = new BenchSocket[sockets];
         await Parallel.ForEachAsync(Enumerable.Range(0, sockets), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, _) =>
-            clients[i] = await BenchSocket.ConnectAsync(cluster.AddressFor(i), tokens[i + 1]));
+            clients[i] = await BenchSocket.ConnectAsync(servers[i % servers.Count].Address, tokens[i + 1]));
         var connectSeconds = connecting.Elapsed.TotalSeconds;
         await Task.Delay(TimeSpan.FromSeconds(3));
-        var rssAfter = cluster.ResidentBytes();
+        var rssAfter = servers.Sum(s => s.ResidentBytes());
 
-        var cpuBefore = cluster.CpuTime();
+        var cpuBefore = servers.Sum(s => s.CpuTime().TotalSeconds);
         var allDelivered = new List<double>();
         for (var m = 0; m < messages; m++)
         {
@@ -45,14 +44,12 @@ public static class FanoutScenario
             allDelivered.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
             await Task.Delay(50);
         }
-        var cpu = (cluster.CpuTime() - cpuBefore).TotalSeconds;
+        var cpu = servers.Sum(s => s.CpuTime().TotalSeconds) - cpuBefore;
 
-        var onSendersNode = clients.Where((_, i) => i % cluster.Nodes.Count == 0).SelectMany(c => c.Latencies).ToList();
-        var onOtherNodes = clients.Where((_, i) => i % cluster.Nodes.Count != 0).SelectMany(c => c.Latencies).ToList();
-        var lost = (long)sockets * messages - onSendersNode.Count - onOtherNodes.Count;
+        var latencies = clients.SelectMany(c => c.Latencies).ToList();
+        var lost = (long)sockets * messages - latencies.Count;
         foreach (var client in clients) await client.DisposeAsync();
-        return new FanoutResult(cluster.Store, cluster.Nodes.Count, sockets, messages, connectSeconds, sockets / connectSeconds, rssBefore, rssAfter,
-            (rssAfter - rssBefore) / (double)sockets, Percentiles.Of([.. onSendersNode, .. onOtherNodes]), Percentiles.Of(onSendersNode), Percentiles.Of(onOtherNodes),
-            Percentiles.Of(allDelivered).P50, lost, cpu);
+        return new FanoutResult(sockets, messages, connectSeconds, sockets / connectSeconds, rssBefore, rssAfter,
+            (rssAfter - rssBefore) / (double)sockets, Percentiles.Of(latencies), Percentiles.Of(allDelivered).P50, lost, cpu);
     }
 }

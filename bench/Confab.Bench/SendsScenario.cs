@@ -2,44 +2,52 @@ using System.Diagnostics;
 
 namespace Confab.Bench;
 
-public sealed record SendsResult(string Store, int Nodes, int Senders, double Seconds, long Sent, double SendsPerSecond, Percentiles SendLatency, double ServerCpuSeconds);
+public sealed record SendsResult(
+    int Nodes, int Senders, double Seconds, long Sent, double SendsPerSecond, Percentiles SendLatency, Percentiles Delivery, long Lost);
 
 /// <summary>
-/// Concurrent senders over REST, each in a conversation of its own and spread over the nodes, sending as fast as
-/// their acknowledgements come back: acknowledged (committed) messages per second and the latency of each send.
+/// Sustained sends: many senders in one room, spread over the nodes, each sending through the SDK as fast as its
+/// requests return, for a fixed time; one receiving socket per node times every message's delivery there.
 /// </summary>
 public static class SendsScenario
 {
-    public static async Task<SendsResult> RunAsync(ServerCluster cluster, int senders, TimeSpan duration)
+    public static async Task<SendsResult> RunAsync(IReadOnlyList<ServerProcess> servers, int senders, int seconds)
     {
-        var apis = cluster.Nodes.Select(n => new BenchApi(n.Address)).ToList();
+        var apis = servers.Select(s => new BenchApi(s.Address)).ToList();
         try
         {
             var backend = await apis[0].CreateTenantAsync();
-            var userIds = Enumerable.Range(0, senders).Select(i => $"s{i:D4}").ToArray();
-            var tokens = await BenchApi.UsersWithTokensAsync(backend, userIds);
-            var clients = tokens.Select((token, i) => apis[i % apis.Count].AsUser(token)).ToArray();
-            var rooms = new string[senders];
-            for (var i = 0; i < senders; i++)
-                rooms[i] = (await clients[i].Conversations.CreateAsync(new CreateConversationRequest { Type = "group", Title = $"room {i}" })).Conversation.Id;
+            var senderIds = Enumerable.Range(0, senders).Select(i => $"s{i:D4}").ToArray();
+            var receiverIds = Enumerable.Range(0, servers.Count).Select(i => $"r{i:D2}").ToArray();
+            var tokens = await BenchApi.UsersWithTokensAsync(backend, [.. senderIds, .. receiverIds]);
+            var room = await apis[0].RoomAsync(tokens[0], [.. senderIds, .. receiverIds]);
+            var receivers = new List<BenchSocket>();
+            for (var n = 0; n < servers.Count; n++) receivers.Add(await BenchSocket.ConnectAsync(servers[n].Address, tokens[senders + n]));
+            await Task.Delay(TimeSpan.FromSeconds(2));
 
-            var latencies = new List<double>[senders];
-            var cpuBefore = cluster.CpuTime();
+            var latencies = new List<double>();
             var running = Stopwatch.StartNew();
-            await Parallel.ForEachAsync(Enumerable.Range(0, senders), new ParallelOptions { MaxDegreeOfParallelism = senders }, async (i, cancel) =>
+            await Task.WhenAll(Enumerable.Range(0, senders).Select(i => Task.Run(async () =>
             {
-                var mine = latencies[i] = [];
-                for (var n = 0; running.Elapsed < duration; n++)
+                var client = apis[i % apis.Count].AsUser(tokens[i]);
+                var mine = new List<double>();
+                while (running.Elapsed < TimeSpan.FromSeconds(seconds))
                 {
-                    var started = Stopwatch.GetTimestamp();
-                    await clients[i].Messages.SendAsync(rooms[i], new SendMessageRequest { Text = $"message {n}", ClientMessageId = $"{i}-{n}" }, cancel);
-                    mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                    var sent = Stopwatch.GetTimestamp();
+                    await client.Messages.SendAsync(room, new SendMessageRequest { Text = BenchSocket.Stamp() });
+                    mine.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
                 }
-            });
-            var seconds = running.Elapsed.TotalSeconds;
-            var cpu = (cluster.CpuTime() - cpuBefore).TotalSeconds;
-            var all = latencies.SelectMany(l => l).ToList();
-            return new SendsResult(cluster.Store, cluster.Nodes.Count, senders, seconds, all.Count, all.Count / seconds, Percentiles.Of(all), cpu);
+                lock (latencies) latencies.AddRange(mine);
+            })));
+            var elapsed = running.Elapsed.TotalSeconds;
+
+            var waiting = Stopwatch.StartNew();
+            while (receivers.Any(r => r.Received < latencies.Count) && waiting.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(10);
+            var delivery = receivers.SelectMany(r => r.Latencies).ToList();
+            var lost = (long)latencies.Count * receivers.Count - delivery.Count;
+            foreach (var receiver in receivers) await receiver.DisposeAsync();
+            return new SendsResult(servers.Count, senders, elapsed, latencies.Count, latencies.Count / elapsed, Percentiles.Of(latencies),
+                Percentiles.Of(delivery), lost);
         }
         finally
         {

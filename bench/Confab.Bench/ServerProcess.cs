@@ -5,8 +5,9 @@ using System.Net.Sockets;
 namespace Confab.Bench;
 
 /// <summary>
-/// A Confab server run as its own process from the Release build, over a fresh data directory, so its
-/// memory and CPU are its own and can be read from /proc. <see cref="ServerCluster"/> builds and starts them.
+/// A Confab server run as its own process from a Release build, over a fresh data directory, so its
+/// memory and CPU are its own and can be read from /proc. Several of them, given one PostgreSQL database,
+/// are the nodes of a cluster.
 /// </summary>
 public sealed class ServerProcess : IAsyncDisposable
 {
@@ -26,9 +27,17 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public int Pid => process.Id;
 
-    /// <summary>Starts the built server with these settings (besides its own port, data directory and admin key) and waits until it is ready.</summary>
-    public static async Task<ServerProcess> StartAsync(string root, IReadOnlyDictionary<string, string> settings)
+    public static async Task BuildAsync()
     {
+        var build = Process.Start(new ProcessStartInfo("dotnet", "build -c Release src/Confab.Server --nologo -v q") { WorkingDirectory = FindRepositoryRoot() })!;
+        await build.WaitForExitAsync();
+        if (build.ExitCode != 0) throw new InvalidOperationException("Building the server failed.");
+    }
+
+    /// <summary>Starts the Release build (see <see cref="BuildAsync"/>) with these extra environment settings.</summary>
+    public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string> settings)
+    {
+        var root = FindRepositoryRoot();
         var port = FreePort();
         var dataDirectory = Path.Combine(Path.GetTempPath(), "confab-bench", Guid.NewGuid().ToString("N"));
         var start = new ProcessStartInfo("dotnet", $"src/Confab.Server/bin/Release/net10.0/Confab.Server.dll --urls http://127.0.0.1:{port}")
@@ -40,7 +49,7 @@ public sealed class ServerProcess : IAsyncDisposable
         start.Environment["Confab__DataDirectory"] = dataDirectory;
         start.Environment["Confab__AdminKey"] = AdminKey;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
-        foreach (var (name, value) in settings) start.Environment[name] = value;
+        foreach (var (key, value) in settings) start.Environment[key] = value;
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
@@ -96,7 +105,7 @@ public sealed class ServerProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public static string FindRepositoryRoot()
+    private static string FindRepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -26,7 +26,11 @@ builder.Services.AddOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>().Config
 builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
 
 var app = builder.Build();
-if (!await StoreStartup.MigrateAsync(app.Services)) return 1;
+if (!await StoreStartup.MigrateAsync(app.Services))
+{
+    await app.DisposeAsync(); // flushes the log line that says why
+    return 1;
+}
 await app.Services.GetRequiredService<AttachmentLinks>().LoadKeyAsync();
 app.Services.GetRequiredService<AdminKey>();
 var demo = app.Services.GetRequiredService<IOptions<ConfabOptions>>().Value.Demo;

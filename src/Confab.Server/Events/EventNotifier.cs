@@ -7,17 +7,25 @@ namespace Confab.Server.Events;
 public readonly record struct Committed(string TenantId, long Position);
 
 /// <summary>
-/// The in-process notifier: told of every commit that appended events, it wakes the dispatcher
-/// (which reads the log itself) and any long-poll waiting on that tenant. It carries no events.
+/// Told of every commit that appended events, on this node or (through the cluster link) another, it wakes
+/// the dispatcher (which reads the log itself) and any long-poll waiting on that tenant. It carries no events.
 /// </summary>
-public sealed class EventNotifier
+public sealed class EventNotifier(IClusterLink cluster)
 {
     private readonly Channel<Committed> commits = Channel.CreateUnbounded<Committed>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<string, TaskCompletionSource> waiters = new(StringComparer.Ordinal);
 
     public ChannelReader<Committed> Commits => commits.Reader;
 
+    /// <summary>A commit on this node: wakes its readers and tells the other nodes.</summary>
     public void Publish(string tenantId, long position)
+    {
+        Wake(tenantId, position);
+        cluster.Tell(new ClusterNews(Commit: new Committed(tenantId, position)));
+    }
+
+    /// <summary>Wakes this node's readers of the tenant's log.</summary>
+    public void Wake(string tenantId, long position)
     {
         commits.Writer.TryWrite(new Committed(tenantId, position));
         if (waiters.TryRemove(tenantId, out var waiter)) waiter.TrySetResult();

@@ -25,6 +25,12 @@ public sealed class ConfabOptions
     /// <summary>The PostgreSQL connection string, from <c>ConnectionStrings:Confab</c>.</summary>
     public string? ConnectionString { get; set; }
 
+    /// <summary>
+    /// How long a node counts as alive after its last heartbeat (sent every quarter of it). A user whose only node
+    /// died turns offline within this plus a quarter of it.
+    /// </summary>
+    public double NodeLeaseSeconds { get; set; } = 10;
+
     public bool UsesPostgres => string.Equals(Store, Postgres, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The base of the URLs the server hands out (attachments, avatars); taken from each request when empty.</summary>
@@ -36,6 +42,7 @@ public sealed class ConfabOptions
         if (!UsesPostgres && !string.Equals(Store, Sqlite, StringComparison.OrdinalIgnoreCase))
             yield return $"Confab:Store '{Store}' is not a store; use '{Sqlite}' or '{Postgres}'.";
         if (UsesPostgres && ConnectionStringProblem() is { } problem) yield return problem;
+        if (NodeLeaseSeconds is < 1 or > 3600) yield return "Confab:NodeLeaseSeconds must be between 1 and 3600.";
         if (!string.IsNullOrEmpty(PublicBaseUrl)
             && !(Uri.TryCreate(PublicBaseUrl, UriKind.Absolute, out var publicBase) && publicBase.Scheme is "http" or "https" && publicBase.Query.Length == 0))
             yield return "Confab:PublicBaseUrl must be an absolute http(s) URL without a query, such as https://chat.example.com.";

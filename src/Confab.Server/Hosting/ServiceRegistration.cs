@@ -31,6 +31,9 @@ public static class ServiceRegistration
         services.AddSingleton<Database>();
         services.AddSingleton<EventLog>();
         services.AddSingleton<EventNotifier>();
+        services.AddSingleton<NodeIdentity>();
+        services.AddSingleton<PresenceStore>();
+        AddClusterLink(services);
         services.AddSingleton<EventStore>();
         services.AddSingleton<UserEventFeed>();
         services.AddSingleton<EventRetention>();
@@ -88,12 +91,23 @@ public static class ServiceRegistration
         services.AddSingleton<SessionRevocations>();
         services.AddSingleton<ConnectionRegistry>();
         services.AddSingleton<PresenceService>();
+        services.AddHostedService<NodeLease>();
         services.AddSingleton<SocketRequests>();
         services.AddSingleton<TypingService>();
         services.AddHostedService(sp => sp.GetRequiredService<TypingService>());
         services.AddHostedService<EventDispatcher>();
         services.AddHostedService<SessionExpiry>();
         return services;
+    }
+
+    /// <summary>On PostgreSQL, nodes sharing the database tell each other through NOTIFY; SQLite has one process (both loops then end at once).</summary>
+    private static void AddClusterLink(IServiceCollection services)
+    {
+        services.AddSingleton<PostgresClusterLink>();
+        services.AddSingleton<IClusterLink>(sp =>
+            sp.GetRequiredService<IOptions<ConfabOptions>>().Value.UsesPostgres ? sp.GetRequiredService<PostgresClusterLink>() : new SingleNode());
+        services.AddHostedService(sp => sp.GetRequiredService<PostgresClusterLink>());
+        services.AddHostedService<ClusterListener>();
     }
 
     private static IStoreEngine CreateEngine(ConfabOptions options) =>

@@ -117,7 +117,7 @@ public sealed partial class EventDispatcher(
         try
         {
             await Task.Delay(RetryDelay, stopping);
-            notifier.Publish(tenantId, position);
+            notifier.Wake(tenantId, position);
         }
         catch (OperationCanceledException)
         {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Confab.Contracts;
 using Confab.Server.Conversations;
+using Confab.Server.Events;
 using Confab.Server.Hosting;
 using Confab.Server.Http;
 using Confab.Server.Identity;
@@ -10,12 +11,16 @@ using Confab.Server.Users;
 namespace Confab.Server.Realtime;
 
 /// <summary>
-/// Who is online: a user is online while any of its sockets is open, with the status it chose
-/// (away, busy, invisible); <c>invisible</c> looks offline to others. When the last socket closes the
-/// user turns offline with <c>lastSeenAt</c>. Changes go to everyone who shares a conversation with
-/// the user; they are ephemeral and never replayed.
+/// Who is online: a user is online while any of its sockets is open on any node, with the status it chose
+/// (away, busy, invisible); <c>invisible</c> looks offline to others. When the last socket closes, or the
+/// last node with one dies (its lease runs out, <see cref="NodeLease"/>), the user turns offline with
+/// <c>lastSeenAt</c>. The store's <c>presence</c> table is the truth; every node keeps a view of it that
+/// the presence signals (through the cluster link) keep current. Changes go to everyone who shares a
+/// conversation with the user; they are ephemeral and never replayed.
 /// </summary>
-public sealed class PresenceService(Database database, MemberStore members, UserStore users, ConnectionRegistry connections, TimeProvider clock)
+public sealed class PresenceService(
+    Database database, MemberStore members, UserStore users, PresenceStore store, ConnectionRegistry connections, IClusterLink cluster,
+    NodeIdentity node, TimeProvider clock)
 {
     public const string Online = "online";
     public const string Offline = "offline";
@@ -24,51 +29,120 @@ public sealed class PresenceService(Database database, MemberStore members, User
     public static readonly IReadOnlyDictionary<string, string> Choosable =
         new[] { Online, "away", "busy", Invisible }.ToDictionary(s => s, s => s, StringComparer.Ordinal);
 
-    private readonly ConcurrentDictionary<(string Tenant, string User), string> chosen = new();
+    /// <summary>The status each user online on some node chose: this node's view of the presence table.</summary>
+    private readonly ConcurrentDictionary<(string Tenant, string User), string> online = new();
 
-    /// <summary>Serialises each user's transitions and their announcements (striped, so the set stays bounded).</summary>
+    /// <summary>Serialises each user's transitions and their announcements on this node (striped, so the set stays bounded).</summary>
     private readonly SemaphoreSlim[] stripes = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
     /// <summary>The user's presence as <paramref name="viewerId"/> sees it now: only the user itself sees its own invisible.</summary>
     public User Apply(string tenantId, User user, string? viewerId)
     {
-        if (!connections.IsConnected(tenantId, user.Id)) return user with { Presence = Offline };
-        var status = chosen.GetValueOrDefault((tenantId, user.Id), Online);
+        // This node's own sockets count at once, before their connection is announced.
+        var here = connections.IsConnected(tenantId, user.Id);
+        if (!online.TryGetValue((tenantId, user.Id), out var status) && !here) return user with { Presence = Offline };
+        status ??= Online;
         return user with { Presence = viewerId == user.Id ? status : Visible(status) };
     }
 
-    /// <summary>The user's first socket on this node opened; a reconnect racing the old socket's close is sorted out under the user's lock.</summary>
-    public Task ConnectedAsync(UserCaller caller) => UnderUserLockAsync(caller, async () =>
+    /// <summary>
+    /// The user's first socket on this node opened; announced when no other node had it. A reconnect racing the
+    /// old socket's close is sorted out under the user's lock here, and under its row lock across nodes.
+    /// </summary>
+    public Task ConnectedAsync(UserCaller caller) => UnderUserLockAsync(caller.TenantId, caller.UserId, async () =>
     {
         if (!connections.IsConnected(caller.TenantId, caller.UserId)) return;
-        await AnnounceAsync(caller.TenantId, caller.UserId, chosen.GetOrAdd((caller.TenantId, caller.UserId), Online), null);
+        var (status, elsewhere) = await database.WriteAsync(async db =>
+        {
+            await store.LockUserAsync(db, caller.TenantId, caller.UserId);
+            var elsewhere = await store.StatusElsewhereAsync(db, caller.TenantId, caller.UserId, node.Id);
+            var status = elsewhere ?? Online;
+            await store.AddAsync(db, caller.TenantId, caller.UserId, node.Id, status);
+            return (status, elsewhere is not null);
+        });
+        if (!elsewhere) await AnnounceAsync(new PresenceSignal(caller.TenantId, caller.UserId, status, null, false));
     });
 
-    /// <summary>The user's last socket on this node closed; nothing is said if another opened meanwhile.</summary>
-    public Task DisconnectedAsync(UserCaller caller) => UnderUserLockAsync(caller, async () =>
+    /// <summary>The user's last socket on this node closed; nothing is said if another opened meanwhile here or is open on another node.</summary>
+    public Task DisconnectedAsync(UserCaller caller) => UnderUserLockAsync(caller.TenantId, caller.UserId, async () =>
     {
         if (connections.IsConnected(caller.TenantId, caller.UserId)) return;
-        var wasVisible = Visible(chosen.TryRemove((caller.TenantId, caller.UserId), out var status) ? status : Online) != Offline;
         var now = Time.Now(clock);
-        await database.WriteAsync(db => users.SetLastSeenAsync(db, caller.TenantId, caller.UserId, now));
-        if (wasVisible) await AnnounceAsync(caller.TenantId, caller.UserId, Offline, Time.FromMillis(now));
+        var gone = await database.WriteAsync(async db =>
+        {
+            await store.LockUserAsync(db, caller.TenantId, caller.UserId);
+            if (!await store.RemoveAsync(db, caller.TenantId, caller.UserId, node.Id)) return false;
+            await users.SetLastSeenAsync(db, caller.TenantId, caller.UserId, now);
+            return true;
+        });
+        if (gone) await WentOfflineAsync(caller.TenantId, caller.UserId, now);
+    });
+
+    /// <summary>The only node with sockets of this user died: the user went offline then.</summary>
+    public Task NodeLostAsync(PresenceRow row) => UnderUserLockAsync(row.TenantId, row.UserId, async () =>
+    {
+        var now = Time.Now(clock);
+        await database.WriteAsync(db => users.SetLastSeenAsync(db, row.TenantId, row.UserId, now));
+        await WentOfflineAsync(row.TenantId, row.UserId, now);
     });
 
     public Task SetStatusAsync(UserCaller caller, string? status)
     {
         var next = Check.OneOf(status, "status", Choosable);
-        return UnderUserLockAsync(caller, () =>
+        return UnderUserLockAsync(caller.TenantId, caller.UserId, async () =>
         {
-            chosen[(caller.TenantId, caller.UserId)] = next;
-            return AnnounceAsync(caller.TenantId, caller.UserId, next, next == Invisible ? Time.FromMillis(Time.Now(clock)) : null);
+            await database.WriteAsync(db => store.SetStatusAsync(db, caller.TenantId, caller.UserId, next));
+            await AnnounceAsync(new PresenceSignal(caller.TenantId, caller.UserId, next, next == Invisible ? Time.Now(clock) : null, false));
         });
+    }
+
+    /// <summary>Replaces this node's view with the presence table (at start-up and after missing signals).</summary>
+    public async Task ReloadAsync()
+    {
+        var rows = await database.ReadAsync(db => store.OnlineAsync(db, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+        var current = rows.ToDictionary(r => (r.TenantId, r.UserId), r => r.Status);
+        foreach (var key in online.Keys.Where(k => !current.ContainsKey(k))) online.TryRemove(key, out _);
+        foreach (var (key, status) in current) online[key] = status;
+    }
+
+    /// <summary>
+    /// Takes the change into this node's view and tells this node's sockets: the user's peers its visible
+    /// status, the user's own devices its real one.
+    /// </summary>
+    public async Task DeliverAsync(PresenceSignal signal)
+    {
+        if (signal.Status == Offline) online.TryRemove((signal.TenantId, signal.UserId), out _);
+        else online[(signal.TenantId, signal.UserId)] = signal.Status;
+        if (signal.Silent) return;
+
+        var lastSeenAt = Time.FromMillis(signal.LastSeenAt);
+        var peers = await database.ReadAsync(db => members.PeersAsync(db, signal.TenantId, signal.UserId));
+        var toPeers = Frames.Event(EventTypes.Presence, new { userId = signal.UserId, status = Visible(signal.Status), lastSeenAt });
+        foreach (var connection in connections.OfUsers(signal.TenantId, peers.Where(p => p != signal.UserId)))
+            connection.Send(toPeers);
+        var toSelf = Frames.Event(EventTypes.Presence, new { userId = signal.UserId, status = signal.Status, lastSeenAt });
+        foreach (var connection in connections.OfUser(signal.TenantId, signal.UserId))
+            connection.Send(toSelf);
     }
 
     private static string Visible(string status) => status == Invisible ? Offline : status;
 
-    private async Task UnderUserLockAsync(UserCaller caller, Func<Task> transition)
+    /// <summary>Announces offline, silently when the user looked offline already (invisible).</summary>
+    private Task WentOfflineAsync(string tenantId, string userId, long now)
     {
-        var stripe = stripes[(int)((uint)HashCode.Combine(caller.TenantId, caller.UserId) % (uint)stripes.Length)];
+        var wasVisible = Visible(online.GetValueOrDefault((tenantId, userId), Online)) != Offline;
+        return AnnounceAsync(new PresenceSignal(tenantId, userId, Offline, now, !wasVisible));
+    }
+
+    private Task AnnounceAsync(PresenceSignal signal)
+    {
+        cluster.Tell(new ClusterNews(Presence: signal));
+        return DeliverAsync(signal);
+    }
+
+    private async Task UnderUserLockAsync(string tenantId, string userId, Func<Task> transition)
+    {
+        var stripe = stripes[(int)((uint)HashCode.Combine(tenantId, userId) % (uint)stripes.Length)];
         await stripe.WaitAsync();
         try
         {
@@ -78,17 +152,5 @@ public sealed class PresenceService(Database database, MemberStore members, User
         {
             stripe.Release();
         }
-    }
-
-    /// <summary>Tells the user's peers its visible status, and the user's own devices its real one.</summary>
-    private async Task AnnounceAsync(string tenantId, string userId, string status, DateTimeOffset? lastSeenAt)
-    {
-        var peers = await database.ReadAsync(db => members.PeersAsync(db, tenantId, userId));
-        var toPeers = Frames.Event(EventTypes.Presence, new { userId, status = Visible(status), lastSeenAt });
-        foreach (var connection in connections.OfUsers(tenantId, peers.Where(p => p != userId)))
-            connection.Send(toPeers);
-        var toSelf = Frames.Event(EventTypes.Presence, new { userId, status, lastSeenAt });
-        foreach (var connection in connections.OfUser(tenantId, userId))
-            connection.Send(toSelf);
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Confab.Contracts;
 using Confab.Server.Conversations;
+using Confab.Server.Events;
 using Confab.Server.Hosting;
 using Confab.Server.Identity;
 using Confab.Server.Storage;
@@ -9,13 +10,13 @@ using Confab.Server.Users;
 namespace Confab.Server.Realtime;
 
 /// <summary>
-/// Typing indicators: sent to the conversation's other members and subscribers, never stored. A
-/// typing signal lasts <see cref="Lifetime"/> unless renewed; when it lapses the server says
+/// Typing indicators: sent to the conversation's other members and subscribers on every node, never stored. A
+/// typing signal lasts <see cref="Lifetime"/> unless renewed; when it lapses the node that received it says
 /// <c>isTyping: false</c> itself.
 /// </summary>
 public sealed partial class TypingService(
-    Database database, ConversationGuard guard, MemberStore members, UserStore users, ConnectionRegistry connections, TimeProvider clock,
-    ILogger<TypingService> logger)
+    Database database, ConversationGuard guard, MemberStore members, UserStore users, ConnectionRegistry connections, IClusterLink cluster,
+    TimeProvider clock, ILogger<TypingService> logger)
     : BackgroundService
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(6);
@@ -67,16 +68,25 @@ public sealed partial class TypingService(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Announcing a lapsed typing indicator failed")]
     private static partial void LogLapseFailed(ILogger logger, Exception error);
 
-    private async Task BroadcastAsync((string Tenant, string Conversation, string User) key, bool isTyping, long? expiresAt)
+    private Task BroadcastAsync((string Tenant, string Conversation, string User) key, bool isTyping, long? expiresAt)
+    {
+        var signal = new TypingSignal(key.Tenant, key.Conversation, key.User, isTyping, expiresAt);
+        cluster.Tell(new ClusterNews(Typing: signal));
+        return DeliverAsync(signal);
+    }
+
+    /// <summary>Sends the signal to this node's sockets of the conversation's other members and subscribers.</summary>
+    public async Task DeliverAsync(TypingSignal signal)
     {
         var (audience, user) = await database.ReadAsync(async db =>
-            (await members.UserIdsAsync(db, key.Tenant, key.Conversation), await users.FindAnyAsync(db, key.Tenant, key.User)));
+            (await members.UserIdsAsync(db, signal.TenantId, signal.ConversationId), await users.FindAnyAsync(db, signal.TenantId, signal.UserId)));
         var frame = Frames.Event(EventTypes.Typing, new
         {
-            conversationId = key.Conversation, userId = key.User, user = user?.ToPublic(), isTyping, expiresAt = Time.FromMillis(expiresAt),
+            conversationId = signal.ConversationId, userId = signal.UserId, user = user?.ToPublic(), isTyping = signal.IsTyping,
+            expiresAt = Time.FromMillis(signal.ExpiresAt),
         });
-        var recipients = connections.OfUsers(key.Tenant, audience.Where(id => id != key.User))
-            .Concat(connections.SubscribersOf(key.Tenant, key.Conversation).Where(c => c.Caller.UserId != key.User))
+        var recipients = connections.OfUsers(signal.TenantId, audience.Where(id => id != signal.UserId))
+            .Concat(connections.SubscribersOf(signal.TenantId, signal.ConversationId).Where(c => c.Caller.UserId != signal.UserId))
             .Distinct();
         foreach (var connection in recipients) connection.Send(frame);
     }

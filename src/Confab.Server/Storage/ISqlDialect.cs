@@ -12,6 +12,9 @@ public interface ISqlDialect
     /// </summary>
     string LockedForWrite { get; }
 
+    /// <summary>A statement that makes concurrent migration transactions take turns until commit; null where writers are one at a time anyway.</summary>
+    string? SerializeMigrations { get; }
+
     /// <summary>The condition that the <c>message_text</c> row matches the search parameter <paramref name="parameter"/>.</summary>
     string SearchMatch(string parameter);
 

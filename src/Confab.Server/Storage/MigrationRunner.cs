@@ -21,13 +21,17 @@ public static partial class MigrationRunner
         var count = 0;
         foreach (var (version, name, sql) in migrations.Where(m => !applied.Contains(m.Version)))
         {
-            await database.WriteAsync(async db =>
+            var ran = await database.WriteAsync(async db =>
             {
+                // Nodes starting together take turns here; the later one finds the migration applied.
+                if (db.Dialect.SerializeMigrations is { } serialize) await db.ExecuteAsync(serialize);
+                if (await db.ScalarAsync<long>("SELECT COUNT(*) FROM schema_migrations WHERE version = @version", new { version }) > 0) return false;
                 await db.ExecuteAsync(sql);
                 await db.ExecuteAsync("INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @at)",
                     new { version, name, at = DateTimeOffset.UtcNow.ToString("O") });
+                return true;
             });
-            count++;
+            if (ran) count++;
         }
         return count;
     }

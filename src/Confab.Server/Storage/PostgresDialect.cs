@@ -10,6 +10,9 @@ public sealed class PostgresDialect : ISqlDialect
 
     public string LockedForWrite => "FOR UPDATE";
 
+    // An advisory lock held to commit, under a key of its own.
+    public string? SerializeMigrations => "SELECT pg_advisory_xact_lock(4171700001)";
+
     public string SearchMatch(string parameter) => $"message_text.document @@ search_query({parameter})";
 
     // ts_rank grows with relevance (here divided by the log of the text's length, as bm25 favours short texts); negated so that lower is better.

@@ -17,7 +17,10 @@ public sealed class PostgresEngine : IStoreEngine, IDisposable
     public PostgresEngine(string connectionString)
     {
         Location = Describe(connectionString);
-        writes = NpgsqlDataSource.Create(connectionString);
+        // A connection that only LISTENs would not notice a silently dropped network without keepalives.
+        var writing = new NpgsqlConnectionStringBuilder(connectionString);
+        if (writing.KeepAlive == 0) writing.KeepAlive = 15;
+        writes = NpgsqlDataSource.Create(writing);
         var readOnly = new NpgsqlConnectionStringBuilder(connectionString);
         readOnly.Options = $"{readOnly.Options} -c default_transaction_read_only=on".Trim();
         reads = NpgsqlDataSource.Create(readOnly);

@@ -8,6 +8,8 @@ public sealed class SqliteDialect : ISqlDialect
     // One writer at a time already: a row read in a write transaction cannot change before it commits.
     public string LockedForWrite => "";
 
+    public string? SerializeMigrations => null;
+
     public string SearchMatch(string parameter) => $"message_text MATCH {parameter}";
 
     public string SearchRank(string parameter) => "bm25(message_text)";

@@ -19,7 +19,7 @@ public sealed class TenantStore
     /// <summary>Every table holding tenant data; deleting a tenant empties each of them for it.</summary>
     private static readonly string[] TenantTables =
         ["api_keys", "users", "sessions", "conversations", "members", "conversation_bans", "messages",
-         "hidden_messages", "receipt_moves", "events", "membership_periods", "reactions", "pins", "stars", "reports", "search_keys",
+         "hidden_messages", "receipt_moves", "events", "membership_periods", "reactions", "pins", "stars", "reports", "search_keys", "presence",
          "attachments", "message_attachments", "blobs", "avatars"];
 
     public Task InsertAsync(DbSession db, TenantRow tenant) => db.ExecuteAsync(

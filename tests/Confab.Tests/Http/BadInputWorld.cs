@@ -173,7 +173,8 @@ public sealed class BadInputWorld
 
         var tables = await StoreCatalog.TablesAsync(database.Engine, connection);
 
-        foreach (var table in tables)
+        // The nodes' leases are renewed by heartbeats whatever the requests do.
+        foreach (var table in tables.Where(t => t != "nodes"))
         {
             await using var command = connection.CreateCommand();
             var hasTenant = await StoreCatalog.HasColumnAsync(database.Engine, connection, table, "tenant_id");

@@ -21,19 +21,25 @@ public sealed class TestSocket : IAsyncDisposable
 
     public WebSocketCloseStatus? CloseStatus => socket.CloseStatus;
 
-    public static async Task<TestSocket> ConnectAsync(ConfabServer server, string? token)
+    public static Task<TestSocket> ConnectAsync(ConfabServer server, string? token) => ConnectAsync(server.ClientOptions.BaseAddress, token);
+
+    /// <summary>Connects to the server at <paramref name="baseAddress"/> (a test server, or a node process).</summary>
+    public static async Task<TestSocket> ConnectAsync(Uri baseAddress, string? token)
     {
         var client = new TestSocket();
-        var address = new UriBuilder(server.ClientOptions.BaseAddress) { Scheme = "ws", Path = "/v1/socket", Query = token is null ? "" : $"token={Uri.EscapeDataString(token)}" };
+        var address = new UriBuilder(baseAddress) { Scheme = "ws", Path = "/v1/socket", Query = token is null ? "" : $"token={Uri.EscapeDataString(token)}" };
         await client.socket.ConnectAsync(address.Uri, CancellationToken.None);
         client.reader = client.ReadAsync();
         return client;
     }
 
     /// <summary>Connects with a token and waits for the ready frame; returns the socket and the seq it reported.</summary>
-    public static async Task<(TestSocket Socket, long Seq)> ConnectReadyAsync(ConfabServer server, string token)
+    public static Task<(TestSocket Socket, long Seq)> ConnectReadyAsync(ConfabServer server, string token) =>
+        ConnectReadyAsync(server.ClientOptions.BaseAddress, token);
+
+    public static async Task<(TestSocket Socket, long Seq)> ConnectReadyAsync(Uri baseAddress, string token)
     {
-        var client = await ConnectAsync(server, token);
+        var client = await ConnectAsync(baseAddress, token);
         var ready = await client.NextAsync("ready");
         return (client, ready.GetProperty("payload").GetProperty("seq").GetInt64());
     }
