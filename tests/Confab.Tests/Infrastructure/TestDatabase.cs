@@ -26,11 +26,25 @@ public sealed class TestDatabase : IDisposable
     /// <summary>The PostgreSQL connection string of this server's database; null on SQLite.</summary>
     public string? ConnectionString { get; }
 
+    /// <summary>How often dropping the database is tried: a loaded PostgreSQL can refuse it while connections are still closing.</summary>
+    private const int DropAttempts = 10;
+
     public void Dispose()
     {
         if (admin is null) return;
         NpgsqlConnection.ClearAllPools();
-        Run($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                Run($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                return;
+            }
+            catch (PostgresException) when (attempt < DropAttempts)
+            {
+                Thread.Sleep(200 * attempt);
+            }
+        }
     }
 
     private void Run(string sql)
