@@ -93,7 +93,8 @@ public sealed class SocketReconnectTests(ConfabServer server) : IClassFixture<Co
 
         await ben.Messages.SendAsync(group, new SendMessageRequest { Text = "after the close" });
         Assert.Equal("after the close", (await ava.NextAsync(EventTypes.MessageCreated)).AsMessage().Text);
-        Assert.Equal(ConfabSocketState.Connected, ava.State);
+        // A loaded server may refuse a late resume once more (the client then reconnects again), so connected is where it ends up.
+        await ava.InStateAsync(ConfabSocketState.Connected);
     }
 
     [Fact]

@@ -52,6 +52,13 @@ public static class SocketWaits
         return found;
     }
 
+    /// <summary>Completes once the socket is in <paramref name="state"/>: at once if it is already, else when it gets there.</summary>
+    public static Task InStateAsync(this ConfabSocket socket, ConfabSocketState state)
+    {
+        var reached = socket.StateAsync(state);
+        return socket.State == state ? Task.CompletedTask : reached;
+    }
+
     /// <summary>Completes when the socket next enters <paramref name="state"/>; call before causing the change.</summary>
     public static Task StateAsync(this ConfabSocket socket, ConfabSocketState state)
     {
