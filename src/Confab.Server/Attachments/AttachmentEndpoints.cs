@@ -21,7 +21,7 @@ public static class AttachmentEndpoints
             {
                 var settings = await tenants.CachedSettingsAsync(caller.TenantId);
                 using var form = await UploadReader.ReadAsync(request, settings.MaxUploadBytes, blobs.StagingDirectory);
-                var attachment = await attachments.CreateAsync(caller, form);
+                var attachment = await attachments.CreateAsync(caller, settings, form);
                 return Results.Created((string?)null, attachment);
             })
             .WithSummary("Upload a file (multipart/form-data: file, and optional thumbnail, conversationId, type, caption, duration, metadata)")

@@ -6,21 +6,20 @@ using Confab.Server.Hosting;
 using Confab.Server.Http;
 using Confab.Server.Identity;
 using Confab.Server.Storage;
-using Confab.Server.Tenants;
 
 namespace Confab.Server.Attachments;
 
 /// <summary>Uploads and their rules: content decides the type, tenant settings the limits; who may send and fetch what.</summary>
 public sealed class AttachmentService(
-    Database database, AttachmentStore store, AttachmentViews views, BlobStorage blobs, TenantService tenants, ConversationGuard guard, TimeProvider clock)
+    Database database, AttachmentStore store, AttachmentViews views, BlobStorage blobs, ConversationGuard guard, TimeProvider clock)
 {
     public const long MaxThumbnailBytes = 1024 * 1024;
     public const int MaxNameLength = 255;
     public const double MaxDurationSeconds = 7 * 86_400;
 
-    public async Task<Attachment> CreateAsync(UserCaller caller, UploadForm form)
+    /// <summary>Keeps an upload received under <paramref name="settings"/> (the tenant's, read once for the whole request).</summary>
+    public async Task<Attachment> CreateAsync(UserCaller caller, TenantSettings settings, UploadForm form)
     {
-        var settings = await tenants.CachedSettingsAsync(caller.TenantId);
         var content = Sniff(form.File, form.FileName);
         if (!MediaTypes.IsAllowed(content.MimeType, settings.AllowedUploadTypes))
             throw new ApiException(415, ErrorCodes.UnsupportedMediaType, $"This file is {content.MimeType}, which this app does not accept.");
@@ -35,8 +34,8 @@ public sealed class AttachmentService(
         if (conversationId is not null)
             await database.ReadAsync(async db => (await guard.LoadAsync(db, caller.TenantId, conversationId, caller.UserId)).Require(Permissions.SendMedia));
 
-        await blobs.KeepAsync(caller.TenantId, form.File, content.MimeType);
-        if (form.Thumbnail is not null) await blobs.KeepAsync(caller.TenantId, form.Thumbnail, thumbnail!.MimeType);
+        await blobs.KeepAsync(caller.TenantId,
+            form.Thumbnail is null ? [(form.File, content.MimeType)] : [(form.File, content.MimeType), (form.Thumbnail, thumbnail!.MimeType)]);
         var row = new AttachmentRow
         {
             TenantId = caller.TenantId, Id = Ids.New(clock), UploaderId = caller.UserId, Type = type, MimeType = content.MimeType,

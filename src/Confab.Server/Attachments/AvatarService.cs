@@ -40,7 +40,7 @@ public sealed class AvatarService(
         SniffedContent content;
         await using (var stream = file.OpenRead()) content = ContentSniffer.Sniff(stream, null);
         RequireImage(content.MimeType);
-        await blobs.KeepAsync(tenantId, file, content.MimeType);
+        await blobs.KeepAsync(tenantId, (file, content.MimeType));
         return file.Sha256;
     }
 

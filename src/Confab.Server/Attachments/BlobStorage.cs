@@ -12,10 +12,13 @@ public sealed class BlobStorage(Database database, AttachmentStore store, IBlobS
     /// Records the blob as freshly used first, so the collector (which skips recently touched blobs) cannot
     /// delete the content between this store and the row that will point at it; then stores the bytes.
     /// </summary>
-    public async Task KeepAsync(string tenantId, StagedFile file, string mimeType)
+    public async Task KeepAsync(string tenantId, params (StagedFile File, string MimeType)[] files)
     {
-        await database.WriteAsync(db => store.TouchBlobAsync(db, tenantId, file.Sha256, file.Size, mimeType, Time.Now(clock)));
-        await blobs.PutAsync(BlobKeys.For(tenantId, file.Sha256), file);
+        await database.WriteAsync(async db =>
+        {
+            foreach (var (file, mimeType) in files) await store.TouchBlobAsync(db, tenantId, file.Sha256, file.Size, mimeType, Time.Now(clock));
+        });
+        foreach (var (file, _) in files) await blobs.PutAsync(BlobKeys.For(tenantId, file.Sha256), file);
     }
 
     public Task<Stream?> OpenAsync(string tenantId, string sha256) => blobs.OpenReadAsync(BlobKeys.For(tenantId, sha256));
