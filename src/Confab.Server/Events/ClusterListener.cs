@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Threading.Channels;
 using Confab.Server.Hosting;
+using Confab.Server.Identity;
 using Confab.Server.Http;
 using Confab.Server.Realtime;
 using Confab.Server.Storage;
@@ -15,7 +16,7 @@ namespace Confab.Server.Events;
 /// </summary>
 public sealed partial class ClusterListener(
     IStoreEngine engine, NodeIdentity node, Database database, EventStore events, EventNotifier notifier, TypingService typing,
-    PresenceService presence, ILogger<ClusterListener> logger)
+    PresenceService presence, SessionRevocations revocations, ILogger<ClusterListener> logger)
     : BackgroundService
 {
     private static readonly TimeSpan ReconnectDelay = TimeSpan.FromSeconds(1);
@@ -78,6 +79,7 @@ public sealed partial class ClusterListener(
                 if (news.Commit is { } commit) notifier.Wake(commit.TenantId, commit.Position);
                 if (news.Typing is { } signal) await typing.DeliverAsync(signal);
                 if (news.Presence is { } change) await presence.DeliverAsync(change);
+                if (news.Revocation is { } revoked) revocations.Announce(revoked.TenantId, revoked.UserId);
             }
             catch (Exception error) when (error is not OperationCanceledException)
             {

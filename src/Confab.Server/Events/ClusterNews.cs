@@ -6,8 +6,11 @@ public sealed record TypingSignal(string TenantId, string ConversationId, string
 /// <summary>A user's presence changed to <paramref name="Status"/>; <paramref name="Silent"/> changes views without telling anyone (invisible going offline).</summary>
 public sealed record PresenceSignal(string TenantId, string UserId, string Status, long? LastSeenAt, bool Silent);
 
-/// <summary>One thing a node tells the others: a commit that appended events, or an ephemeral signal.</summary>
-public sealed record ClusterNews(Committed? Commit = null, TypingSignal? Typing = null, PresenceSignal? Presence = null);
+/// <summary>A user's sessions (every user's, when <paramref name="UserId"/> is null) stopped being valid.</summary>
+public sealed record Revocation(string TenantId, string? UserId);
+
+/// <summary>One thing a node tells the others: a commit that appended events, an ephemeral signal, or a revocation.</summary>
+public sealed record ClusterNews(Committed? Commit = null, TypingSignal? Typing = null, PresenceSignal? Presence = null, Revocation? Revocation = null);
 
 /// <summary>How a node tells the other nodes sharing its store what happened on it.</summary>
 public interface IClusterLink

@@ -1,13 +1,23 @@
+using Confab.Server.Events;
+
 namespace Confab.Server.Identity;
 
 /// <summary>
-/// Tells the real-time layer, after the commit, that a user's sessions (or a whole tenant's) stopped
+/// Tells the real-time layer of every node, after the commit, that a user's sessions (or a whole tenant's) stopped
 /// being valid, so that open sockets close at once instead of at their next request.
 /// </summary>
-public sealed class SessionRevocations
+public sealed class SessionRevocations(IClusterLink cluster)
 {
     /// <summary>(tenant, user); a null user means every user of the tenant.</summary>
     public event Action<string, string?>? Revoked;
 
-    public void Publish(string tenantId, string? userId) => Revoked?.Invoke(tenantId, userId);
+    /// <summary>A revocation committed on this node: acted on here, and told to the other nodes.</summary>
+    public void Publish(string tenantId, string? userId)
+    {
+        Announce(tenantId, userId);
+        cluster.Tell(new ClusterNews(Revocation: new Revocation(tenantId, userId)));
+    }
+
+    /// <summary>A revocation, committed here or told by another node, acted on by this node's sockets.</summary>
+    public void Announce(string tenantId, string? userId) => Revoked?.Invoke(tenantId, userId);
 }

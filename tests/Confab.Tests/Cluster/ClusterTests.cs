@@ -12,11 +12,11 @@ namespace Confab.Tests.Cluster;
 /// </summary>
 public sealed class ClusterTests
 {
-    /// <summary>The stated bound: a lease, a heartbeat (a quarter lease) for the sweep, and room for a loaded machine.</summary>
     private static readonly string[] Bob = ["bob"];
     private static readonly string[] BobAndCarol = ["bob", "carol"];
     private static readonly string[] Carol = ["carol"];
 
+    /// <summary>The stated bound: a lease, a heartbeat (a quarter lease) for the sweep, and room for a loaded machine.</summary>
     private static readonly TimeSpan OfflineBound = TimeSpan.FromSeconds(TestCluster.LeaseSeconds * 1.25 + 3);
 
     [PostgresFact]
@@ -50,6 +50,23 @@ public sealed class ClusterTests
         var typing = await bobSocket.NextAsync("typing");
         Assert.Equal("alice", typing.GetProperty("payload").Str("userId"));
         Assert.True(typing.GetProperty("payload").GetProperty("isTyping").GetBoolean());
+    }
+
+    [PostgresFact]
+    public async Task Revoking_a_users_sessions_through_node_A_closes_its_socket_on_node_B()
+    {
+        await using var cluster = new TestCluster();
+        var started = await Task.WhenAll(cluster.StartNodeAsync(), cluster.StartNodeAsync());
+        var (a, b) = (started[0], started[1]);
+        var (_, apiKey) = await TestCluster.NewTenantAsync(a);
+        var bobToken = await TestCluster.TokenAsync(a, apiKey, "bob");
+        var (bobOnB, _) = await TestSocket.ConnectReadyAsync(b.Address, bobToken);
+        await using var bobSocket = bobOnB;
+
+        using var backendOnA = TestCluster.Backend(a, apiKey);
+        await backendOnA.DeleteAsync("/server/v1/users/bob/sessions").Expect(204);
+
+        Assert.Equal(System.Net.WebSockets.WebSocketCloseStatus.PolicyViolation, await bobSocket.ClosedAsync());
     }
 
     [PostgresFact]
