@@ -26,7 +26,9 @@ public sealed class AvatarFetcher : IDisposable
             UseCookies = false,
             ConnectCallback = async (context, cancel) =>
             {
-                var addresses = await Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, cancel);
+                // An address literal is checked as it is (DNS refuses some, such as 0.0.0.0, with errors of its own).
+                var host = context.DnsEndPoint.Host;
+                var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancel);
                 if (addresses.Length == 0 || !addresses.All(policy.IsAllowed)) throw new ForbiddenTargetException();
                 var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
                 try
