@@ -1,3 +1,4 @@
+using Confab.Server.Conversations;
 using Confab.Server.Hosting;
 using Confab.Server.Http;
 using Confab.Server.Storage;
@@ -59,6 +60,18 @@ public sealed class AvatarService(
         if (row.UploaderId != uploaderId) throw ApiException.Forbidden(ErrorCodes.AttachmentNotYours, "An avatar must be an image you uploaded.");
         RequireImage(row.MimeType);
         return await UseAsync(db, tenantId, owner, row.Sha256, baseUrl);
+    }
+
+    /// <summary>
+    /// A client's avatar change: an image <paramref name="uploaderId"/> uploaded, or else a URL from elsewhere (or none),
+    /// which ends the use of any stored avatar. Returns the URL to keep.
+    /// </summary>
+    public async Task<string?> ChangeAsync(
+        WriteSession db, string tenantId, string owner, string uploaderId, AttachmentReference? upload, string? externalUrl, string baseUrl)
+    {
+        if (upload is not null) return await UseUploadAsync(db, tenantId, uploaderId, owner, upload.Id, baseUrl);
+        await ClearAsync(db, tenantId, owner);
+        return externalUrl;
     }
 
     /// <summary>The owner no longer uses a stored avatar (it took an external URL, none, or is gone).</summary>

@@ -6,6 +6,7 @@ using Confab.Server.Events;
 using Confab.Server.Hosting;
 using Confab.Server.Http;
 using Confab.Server.Identity;
+using Confab.Server.Messages;
 using Confab.Server.Storage;
 using Confab.Server.Users;
 
@@ -14,7 +15,7 @@ namespace Confab.Server.Conversations;
 /// <summary>Creating, reading, listing, changing and deleting conversations, with their rules.</summary>
 public sealed partial class ConversationService(
     Database database, ConversationStore conversations, MemberStore members, UserStore users,
-    ConversationGuard guard, ConversationViews views, AvatarService avatars, AttachmentStore attachments, EventLog events, TimeProvider clock)
+    ConversationGuard guard, ConversationViews views, AvatarService avatars, AttachmentStore attachments, SearchStore search, EventLog events, TimeProvider clock)
 {
     public const int MaxParticipantsOnCreate = 500;
 
@@ -147,10 +148,8 @@ public sealed partial class ConversationService(
             var access = await guard.LoadAsync(db, caller.TenantId, conversationId, caller.UserId);
             access.RequireNotDirect("have their details changed");
             var member = access.Require(Permissions.ManageConversation);
-            var owner = AvatarOwners.Conversation(conversationId);
-            if (request.Attachment is null) await avatars.ClearAsync(db, caller.TenantId, owner);
-            access.Conversation.AvatarUrl = request.Attachment is null ? avatarUrl
-                : await avatars.UseUploadAsync(db, caller.TenantId, caller.UserId, owner, request.Attachment.Id, baseUrl);
+            access.Conversation.AvatarUrl = await avatars.ChangeAsync(
+                db, caller.TenantId, AvatarOwners.Conversation(conversationId), caller.UserId, request.Attachment, avatarUrl, baseUrl);
             await SaveSharedAsync(db, access.Conversation, Time.Now(clock));
             return await views.BuildDetailAsync(db, caller.TenantId, caller.UserId, access.Conversation, member, await UnreadAsync(db, caller, access));
         });
@@ -177,6 +176,7 @@ public sealed partial class ConversationService(
         var position = await events.ToConversationAsync(db, row.TenantId, row.Id, EventTypes.ConversationDeleted, new { conversationId = row.Id });
         await members.CloseAllPeriodsAsync(db, row.TenantId, row.Id, position);
         await attachments.ReleaseConversationAsync(db, row.TenantId, row.Id);
+        await search.RemoveConversationAsync(db, row.TenantId, row.Id);
         await avatars.ClearAsync(db, row.TenantId, AvatarOwners.Conversation(row.Id));
         await conversations.DeleteAsync(db, row.TenantId, row.Id);
     }

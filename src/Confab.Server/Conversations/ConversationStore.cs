@@ -90,12 +90,9 @@ public sealed class ConversationStore
         "UPDATE conversations SET last_seq = last_seq + 1, activity_at = @now WHERE tenant_id = @tenantId AND id = @id RETURNING last_seq",
         new { tenantId, id, now });
 
+    /// <summary>Deletes the conversation and its messages; the search index and attachments are emptied by their own stores first.</summary>
     public async Task DeleteAsync(DbSession db, string tenantId, string id)
     {
-        const string keysOfConversation =
-            "SELECT k.id FROM search_keys k JOIN messages x ON x.tenant_id = k.tenant_id AND x.id = k.message_id WHERE x.tenant_id = @tenantId AND x.conversation_id = @id";
-        await db.ExecuteAsync($"DELETE FROM message_text WHERE rowid IN ({keysOfConversation})", new { tenantId, id });
-        await db.ExecuteAsync($"DELETE FROM search_keys WHERE id IN ({keysOfConversation})", new { tenantId, id });
         foreach (var table in new[] { "members", "conversation_bans", "messages", "hidden_messages", "receipt_moves", "reactions", "pins", "stars", "reports" })
             await db.ExecuteAsync($"DELETE FROM {table} WHERE tenant_id = @tenantId AND conversation_id = @id", new { tenantId, id });
         await db.ExecuteAsync("DELETE FROM conversations WHERE tenant_id = @tenantId AND id = @id", new { tenantId, id });

@@ -244,7 +244,7 @@ public sealed class MessageService(
         row.Seq = await conversations.NextSeqAsync(db, row.TenantId, conversation.Id, row.CreatedAt);
         await messages.InsertAsync(db, row);
         await attachmentStore.LinkAsync(db, row.TenantId, conversation.Id, row.Id, attachmentIds);
-        await search.IndexAsync(db, row.TenantId, row.Id, row.Text);
+        await search.AddAsync(db, row.TenantId, row.Id, row.Text);
         await members.UnarchiveAllAsync(db, row.TenantId, conversation.Id);
         await events.ToConversationAsync(db, row.TenantId, conversation.Id, EventTypes.MessageCreated, await views.BuildOneAsync(db, row.TenantId, null, row));
         return row;

@@ -14,9 +14,16 @@ public sealed class SearchHit
 /// </summary>
 public sealed class SearchStore
 {
+    /// <summary>Indexes changed text: the old entry goes, the new one comes.</summary>
     public async Task IndexAsync(DbSession db, string tenantId, string messageId, string? text)
     {
         await RemoveAsync(db, tenantId, messageId);
+        await AddAsync(db, tenantId, messageId, text);
+    }
+
+    /// <summary>Indexes a new message's text (it has no entry yet).</summary>
+    public async Task AddAsync(DbSession db, string tenantId, string messageId, string? text)
+    {
         if (string.IsNullOrEmpty(text)) return;
         var key = await db.ScalarAsync<long>(
             "INSERT INTO search_keys (tenant_id, message_id) VALUES (@tenantId, @messageId) RETURNING id", new { tenantId, messageId });
@@ -30,6 +37,22 @@ public sealed class SearchStore
         if (key is null) return;
         await db.ExecuteAsync("DELETE FROM message_text WHERE rowid = @key", new { key });
         await db.ExecuteAsync("DELETE FROM search_keys WHERE id = @key", new { key });
+    }
+
+    /// <summary>Empties the index of a conversation's messages (the conversation is being deleted).</summary>
+    public async Task RemoveConversationAsync(DbSession db, string tenantId, string conversationId)
+    {
+        const string keysOfConversation =
+            "SELECT k.id FROM search_keys k JOIN messages x ON x.tenant_id = k.tenant_id AND x.id = k.message_id WHERE x.tenant_id = @tenantId AND x.conversation_id = @conversationId";
+        await db.ExecuteAsync($"DELETE FROM message_text WHERE rowid IN ({keysOfConversation})", new { tenantId, conversationId });
+        await db.ExecuteAsync($"DELETE FROM search_keys WHERE id IN ({keysOfConversation})", new { tenantId, conversationId });
+    }
+
+    /// <summary>Empties the index of a tenant's messages (the tenant is being deleted).</summary>
+    public async Task RemoveTenantAsync(DbSession db, string tenantId)
+    {
+        await db.ExecuteAsync("DELETE FROM message_text WHERE rowid IN (SELECT k.id FROM search_keys k WHERE k.tenant_id = @tenantId)", new { tenantId });
+        await db.ExecuteAsync("DELETE FROM search_keys WHERE tenant_id = @tenantId", new { tenantId });
     }
 
     /// <summary>

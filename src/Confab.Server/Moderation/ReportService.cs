@@ -85,7 +85,7 @@ public sealed class ReportService(
         await database.WriteAsync(async db =>
         {
             _ = await users.FindAsync(db, tenantId, userId) ?? throw UserService.NotFound();
-            await reports.SetBanAsync(db, tenantId, userId, Time.ToMillis(until));
+            await users.SetBanAsync(db, tenantId, userId, Time.ToMillis(until));
         });
         revocations.Publish(tenantId, userId);
         return new UserBan(userId, until);
@@ -94,7 +94,7 @@ public sealed class ReportService(
     public Task LiftBanAsync(string tenantId, string userId) => database.WriteAsync(async db =>
     {
         _ = await users.FindAsync(db, tenantId, userId) ?? throw UserService.NotFound();
-        await reports.SetBanAsync(db, tenantId, userId, null);
+        await users.SetBanAsync(db, tenantId, userId, null);
     });
 
     private static Report Shape(ReportRow row) => new(row.Id, row.ConversationId, row.MessageId, row.ReporterId, row.Reason, row.Status,

@@ -47,7 +47,4 @@ public sealed class ReportStore
 
     public Task ResolveAsync(DbSession db, ReportRow row) => db.ExecuteAsync(
         "UPDATE reports SET status = @Status, resolution = @Resolution, resolved_at = @ResolvedAt WHERE tenant_id = @TenantId AND id = @Id", row);
-
-    public Task SetBanAsync(DbSession db, string tenantId, string userId, long? until) =>
-        db.ExecuteAsync("UPDATE users SET banned_until = @until WHERE tenant_id = @tenantId AND id = @userId", new { tenantId, userId, until });
 }

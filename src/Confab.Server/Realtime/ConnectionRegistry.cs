@@ -102,22 +102,18 @@ public sealed class ConnectionRegistry
     }
 
     /// <summary>Ends the user's subscriptions to a conversation it was removed from.</summary>
-    public void UnsubscribeUser(string tenantId, string userId, string conversationId)
-    {
-        lock (gate)
-        {
-            if (!subscribers.TryGetValue((tenantId, conversationId), out var set)) return;
-            foreach (var connection in set.Where(c => c.Caller.UserId == userId).ToList()) Unsubscribe(connection, conversationId);
-        }
-    }
+    public void UnsubscribeUser(string tenantId, string userId, string conversationId) =>
+        UnsubscribeWhere(tenantId, conversationId, connection => connection.Caller.UserId == userId);
 
     /// <summary>Ends every subscription to a conversation that was deleted.</summary>
-    public void DropConversation(string tenantId, string conversationId)
+    public void DropConversation(string tenantId, string conversationId) => UnsubscribeWhere(tenantId, conversationId, _ => true);
+
+    private void UnsubscribeWhere(string tenantId, string conversationId, Func<SocketConnection, bool> which)
     {
         lock (gate)
         {
             if (!subscribers.TryGetValue((tenantId, conversationId), out var set)) return;
-            foreach (var connection in set.ToList()) Unsubscribe(connection, conversationId);
+            foreach (var connection in set.Where(which).ToList()) Unsubscribe(connection, conversationId);
         }
     }
 

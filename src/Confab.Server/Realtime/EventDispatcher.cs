@@ -78,10 +78,19 @@ public sealed partial class EventDispatcher(
 
     private async Task RouteAsync(LoggedEvent e)
     {
-        var shared = Frames.Durable(e.Type, e.Payload, e.Position);
-        // Attachment URLs are signed for each receiver, so a frame holding any is completed per user.
-        var personal = links.Prepare(shared, e.TenantId);
-        Func<SocketConnection, byte[]> frameFor = personal is null ? _ => shared : connection => connection.ForMe(personal);
+        // Built for the first receiver only, so an event no local socket gets costs no frame. Attachment URLs are
+        // signed for each receiver, so a frame holding any is completed per user.
+        byte[]? shared = null;
+        PersonalFrame? personal = null;
+        byte[] frameFor(SocketConnection connection)
+        {
+            if (shared is null)
+            {
+                shared = Frames.Durable(e.Type, e.Payload, e.Position);
+                personal = links.Prepare(shared, e.TenantId);
+            }
+            return personal is null ? shared : connection.ForMe(personal);
+        }
         if (e.UserId is not null)
         {
             foreach (var connection in connections.OfUser(e.TenantId, e.UserId)) connection.DeliverDurable(e.Position, frameFor(connection));

@@ -32,12 +32,16 @@ public static partial class SocketEndpoint
                     throw ApiException.BadRequest(ErrorCodes.WebSocketRequired, "Open /v1/socket as a WebSocket.");
 
                 var token = context.Request.Query["token"].FirstOrDefault() ?? BearerToken(context);
-                if (token is not null && await credentials.FindSessionAsync(token) is null)
+                var session = token is null ? null : await credentials.FindSessionAsync(token);
+                if (token is not null && session is null)
                     throw ApiException.Unauthorized("The session token is invalid, expired or revoked.");
 
                 using var socket = await context.WebSockets.AcceptWebSocketAsync();
-                token ??= await ReadAuthFrameAsync(socket, context.RequestAborted);
-                var session = token is null ? null : await credentials.FindSessionAsync(token);
+                if (token is null)
+                {
+                    token = await ReadAuthFrameAsync(socket, context.RequestAborted);
+                    session = token is null ? null : await credentials.FindSessionAsync(token);
+                }
                 if (session is null)
                 {
                     if (token is not null) await RefuseAsync(socket, ErrorCodes.Unauthorized, "The session token is invalid, expired or revoked.");

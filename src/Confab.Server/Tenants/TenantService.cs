@@ -3,12 +3,13 @@ using Confab.Server.Attachments;
 using Confab.Server.Hosting;
 using Confab.Server.Http;
 using Confab.Server.Identity;
+using Confab.Server.Messages;
 using Confab.Server.Storage;
 
 namespace Confab.Server.Tenants;
 
 /// <summary>Tenants, their API keys and their settings: what the platform operator and a tenant's backend manage.</summary>
-public sealed class TenantService(Database database, TenantStore store, SessionRevocations revocations, IBlobStore blobs, TimeProvider clock)
+public sealed class TenantService(Database database, TenantStore store, SearchStore search, SessionRevocations revocations, IBlobStore blobs, TimeProvider clock)
 {
     public Task<CreatedTenant> CreateAsync(string name, string? id = null) => database.WriteAsync(async db =>
     {
@@ -41,6 +42,7 @@ public sealed class TenantService(Database database, TenantStore store, SessionR
     {
         await database.WriteAsync(async db =>
         {
+            await search.RemoveTenantAsync(db, id);
             if (!await store.DeleteAsync(db, id)) throw NotFound();
         });
         revocations.Publish(id, null);

@@ -16,10 +16,10 @@ public sealed class TenantRow
 /// <summary>The SQL of tenants, their API keys and settings.</summary>
 public sealed class TenantStore
 {
-    /// <summary>Every table holding tenant data; deleting a tenant empties each of them for it.</summary>
+    /// <summary>Every table holding tenant data; deleting a tenant empties each of them for it (the search index is the search store's).</summary>
     private static readonly string[] TenantTables =
         ["api_keys", "users", "sessions", "conversations", "members", "conversation_bans", "messages",
-         "hidden_messages", "receipt_moves", "events", "membership_periods", "reactions", "pins", "stars", "reports", "search_keys", "presence",
+         "hidden_messages", "receipt_moves", "events", "membership_periods", "reactions", "pins", "stars", "reports", "presence",
          "attachments", "message_attachments", "blobs", "avatars"];
 
     public Task InsertAsync(DbSession db, TenantRow tenant) => db.ExecuteAsync(
@@ -37,7 +37,6 @@ public sealed class TenantStore
 
     public async Task<bool> DeleteAsync(DbSession db, string id)
     {
-        await db.ExecuteAsync("DELETE FROM message_text WHERE rowid IN (SELECT k.id FROM search_keys k WHERE k.tenant_id = @id)", new { id });
         foreach (var table in TenantTables)
             await db.ExecuteAsync($"DELETE FROM {table} WHERE tenant_id = @id", new { id });
         return await db.ExecuteAsync("DELETE FROM tenants WHERE id = @id", new { id }) > 0;

@@ -99,8 +99,9 @@ public sealed partial class UserService(
                 TenantId = row.TenantId, Id = row.Id, Role = row.Role, Email = row.Email, Metadata = row.Metadata, CreatedAt = row.CreatedAt,
                 Name = name ?? row.Name,
                 Username = request.Has(nameof(request.Username)) ? username : row.Username,
-                AvatarUrl = request.Avatar is not null ? await avatars.UseUploadAsync(db, caller.TenantId, caller.UserId, AvatarOwners.User(userId), request.Avatar.Id, baseUrl)
-                    : request.Has(nameof(request.AvatarUrl)) ? await ExternalAvatarAsync(db, caller.TenantId, userId, avatarUrl) : row.AvatarUrl,
+                AvatarUrl = request.Avatar is not null || request.Has(nameof(request.AvatarUrl))
+                    ? await avatars.ChangeAsync(db, caller.TenantId, AvatarOwners.User(userId), caller.UserId, request.Avatar, avatarUrl, baseUrl)
+                    : row.AvatarUrl,
                 StatusText = request.Has(nameof(request.StatusText)) ? statusText : row.StatusText,
                 UpdatedAt = Time.Now(clock),
             };
@@ -140,13 +141,6 @@ public sealed partial class UserService(
             await users.MarkDeletedAsync(db, tenantId, userId, anonymize: mode != DeletedMessages.Keep, now);
         });
         revocations.Publish(tenantId, userId);
-    }
-
-    /// <summary>An avatar URL from elsewhere (or none) replaces any stored avatar of the user.</summary>
-    private async Task<string?> ExternalAvatarAsync(WriteSession db, string tenantId, string userId, string? avatarUrl)
-    {
-        await avatars.ClearAsync(db, tenantId, AvatarOwners.User(userId));
-        return avatarUrl;
     }
 
     private static string? ValidUsername(string? username)

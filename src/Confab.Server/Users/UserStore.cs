@@ -79,4 +79,8 @@ public sealed class UserStore
               """
             : "UPDATE users SET updated_at = @now, deleted_at = @now WHERE tenant_id = @tenantId AND id = @id",
         new { tenantId, id, now, deletedName = UserService.DeletedUserName });
+
+    /// <summary>A tenant-wide ban until <paramref name="until"/> (null lifts it).</summary>
+    public Task SetBanAsync(DbSession db, string tenantId, string userId, long? until) =>
+        db.ExecuteAsync("UPDATE users SET banned_until = @until WHERE tenant_id = @tenantId AND id = @userId", new { tenantId, userId, until });
 }

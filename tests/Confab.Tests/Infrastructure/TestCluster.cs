@@ -37,7 +37,14 @@ public sealed class TestCluster : IAsyncDisposable
         var created = await admin.PostJsonAsync("/admin/v1/tenants", new { name = "Cluster" }).ExpectJson(201);
         using var backend = Backend(node, created.Str("apiKey"));
         await backend.PatchJsonAsync("/server/v1/settings",
-            new { rateLimits = new { messagesPerMinutePerUser = 100_000, requestsPerMinutePerUser = 1_000_000 } }).ExpectJson(200);
+            new
+            {
+                rateLimits = new
+                {
+                    messagesPerMinutePerUser = 100_000, requestsPerMinutePerUser = 1_000_000,
+                    messagesPerMinutePerTenant = 10_000_000, requestsPerMinutePerTenant = 100_000_000,
+                },
+            }).ExpectJson(200);
         return (created.Str("id"), created.Str("apiKey"));
     }
 

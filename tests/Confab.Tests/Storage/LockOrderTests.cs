@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Confab.Server.Storage;
 using Confab.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Xunit.Abstractions;
 
 namespace Confab.Tests.Storage;
@@ -49,11 +50,16 @@ public sealed class LockOrderTests(ConfabServer server, ITestOutputHelper output
         await stop.CancelAsync();
         await Task.WhenAll(sending);
 
-        var deadlocks = await server.Services.GetRequiredService<Database>().ReadAsync(db =>
-            db.ScalarAsync<long>(TestDatabase.UsesPostgres ? "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()" : "SELECT 0"));
-        output.WriteLine($"sends: {string.Join(", ", statuses.GroupBy(s => s).Select(g => $"{g.Key} x{g.Count()}"))}; deadlocks detected by the server: {deadlocks}");
+        output.WriteLine($"sends: {string.Join(", ", statuses.GroupBy(s => s).Select(g => $"{g.Key} x{g.Count()}"))}");
         Assert.All(deletes, d => Assert.Equal(204, d.Status));
         Assert.All(statuses, s => Assert.Equal(201, s));
-        Assert.Equal(0, deadlocks);
+        // A deadlock victim is retried and still succeeds, so on PostgreSQL the server's own count is what shows one.
+        // Closing the pooled backends makes them report their statistics first.
+        if (TestDatabase.UsesPostgres)
+        {
+            NpgsqlConnection.ClearAllPools();
+            Assert.Equal(0, await server.Services.GetRequiredService<Database>().ReadAsync(db =>
+                db.ScalarAsync<long>("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()")));
+        }
     }
 }
