@@ -114,7 +114,7 @@ public sealed class MemberStore
 
     /// <summary>New activity brings an archived conversation back into every member's list.</summary>
     public Task UnarchiveAllAsync(DbSession db, string tenantId, string conversationId) => db.ExecuteAsync(
-        "UPDATE members SET archived = FALSE WHERE tenant_id = @tenantId AND conversation_id = @conversationId AND archived = TRUE",
+        "UPDATE members SET archived = FALSE WHERE tenant_id = @tenantId AND conversation_id = @conversationId AND archived",
         new { tenantId, conversationId });
 
     /// <summary>Who inherits ownership: the longest-standing admin, else the longest-standing member.</summary>

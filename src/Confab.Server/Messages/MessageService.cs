@@ -93,7 +93,7 @@ public sealed class MessageService(
             var held = await attachments.RequireSendableAsync(db, poster.TenantId, poster.UserId, poster.ByBackend, draft.AttachmentIds);
             var kind = KindFor(draft, request.Kind, held);
 
-            var row = await AppendAsync(db, conversation, new MessageRow
+            var (row, appended) = await AppendAsync(db, conversation, new MessageRow
             {
                 TenantId = poster.TenantId, Id = Ids.New(clock), ConversationId = conversationId, SenderId = poster.UserId,
                 Kind = kind, Text = draft.Text, ReplyToId = draft.ReplyToId,
@@ -101,7 +101,7 @@ public sealed class MessageService(
                 Metadata = draft.Metadata, ClientMessageId = draft.ClientMessageId, CreatedAt = Time.Now(clock),
             }, draft.AttachmentIds);
             await NotifyMentionedAsync(db, row);
-            return (await views.BuildOneAsync(db, poster.TenantId, poster.UserId, row), true);
+            return (await views.ForSenderAsync(db, poster.TenantId, poster.UserId, appended), true);
         });
 
     public Task<Message> EditAsync(UserCaller caller, string conversationId, string messageId, EditMessageRequest request) =>
@@ -182,7 +182,7 @@ public sealed class MessageService(
                     Kind = MessageKinds.Text, Text = comment, CreatedAt = now,
                 }, []);
             }
-            var row = await AppendAsync(db, target, new MessageRow
+            var (_, forwarded) = await AppendAsync(db, target, new MessageRow
             {
                 TenantId = caller.TenantId, Id = Ids.New(clock), ConversationId = targetId, SenderId = caller.UserId,
                 Kind = source.Kind, Text = source.Text, Metadata = source.Metadata, CreatedAt = now,
@@ -190,7 +190,7 @@ public sealed class MessageService(
                 ForwardedFromConversationId = source.ForwardedFromConversationId ?? source.ConversationId,
                 ForwardedFromMessageId = source.ForwardedFromMessageId ?? source.Id,
             }, carried);
-            return await views.BuildOneAsync(db, caller.TenantId, caller.UserId, row);
+            return await views.ForSenderAsync(db, caller.TenantId, caller.UserId, forwarded);
         });
 
     /// <summary>A moderator's take-down: tombstones the message (if it is not one already) whatever its sender or age.</summary>
@@ -238,16 +238,20 @@ public sealed class MessageService(
         }
     }
 
-    /// <summary>Takes the conversation's next seq, stores the message with its attachments and announces it, all in the caller's transaction.</summary>
-    private async Task<MessageRow> AppendAsync(WriteSession db, ConversationRow conversation, MessageRow row, IReadOnlyList<string> attachmentIds)
+    /// <summary>
+    /// Takes the conversation's next seq, stores the message with its attachments and announces it, all in the caller's
+    /// transaction; returns the row and the shared view the event carries.
+    /// </summary>
+    private async Task<(MessageRow Row, Message View)> AppendAsync(WriteSession db, ConversationRow conversation, MessageRow row, IReadOnlyList<string> attachmentIds)
     {
         row.Seq = await conversations.NextSeqAsync(db, row.TenantId, conversation.Id, row.CreatedAt);
         await messages.InsertAsync(db, row);
         await attachmentStore.LinkAsync(db, row.TenantId, conversation.Id, row.Id, attachmentIds);
         await search.AddAsync(db, row.TenantId, row.Id, row.Text);
         await members.UnarchiveAllAsync(db, row.TenantId, conversation.Id);
-        await events.ToConversationAsync(db, row.TenantId, conversation.Id, EventTypes.MessageCreated, await views.BuildOneAsync(db, row.TenantId, null, row));
-        return row;
+        var view = await views.BuildAppendedAsync(db, row.TenantId, row);
+        await events.ToConversationAsync(db, row.TenantId, conversation.Id, EventTypes.MessageCreated, view);
+        return (row, view);
     }
 
     private async Task RequireMayPostAsync(DbSession db, Poster poster, ConversationRow conversation, bool withMedia)

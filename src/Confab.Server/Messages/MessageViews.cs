@@ -24,6 +24,21 @@ public sealed class MessageViews(
     public async Task<Message> BuildOneAsync(DbSession db, string tenantId, string? viewerId, MessageRow row) =>
         (await BuildAsync(db, tenantId, viewerId, [row]))[0];
 
+    /// <summary>The shared view of a message appended in this transaction: it has no reactions or pins yet, so none are read.</summary>
+    public async Task<Message> BuildAppendedAsync(DbSession db, string tenantId, MessageRow row) =>
+        (await BuildAsync(db, tenantId, null, [row], justAppended: row.Id))[0];
+
+    /// <summary>
+    /// The sender's own view of a message it just sent, from the shared one: nobody can have received or read it yet,
+    /// so its receipts need only the count of other members.
+    /// </summary>
+    public async Task<Message> ForSenderAsync(DbSession db, string tenantId, string? senderId, Message appended)
+    {
+        if (senderId is null) return appended;
+        var floor = await receipts.OtherPointerFloorAsync(db, tenantId, appended.ConversationId, senderId);
+        return new OwnReceipts(appended.ConversationId, floor, floor.Others > ReceiptDetailMemberLimit ? null : []).Apply(appended);
+    }
+
     /// <summary>The messages with these IDs, in the order given (pins, stars, search hits).</summary>
     public async Task<IReadOnlyList<Message>> BuildByIdsAsync(DbSession db, string tenantId, string? viewerId, IReadOnlyList<string> ids)
     {
@@ -31,15 +46,19 @@ public sealed class MessageViews(
         return await BuildAsync(db, tenantId, viewerId, ids.Select(id => rows[id]).ToList());
     }
 
-    public async Task<IReadOnlyList<Message>> BuildAsync(DbSession db, string tenantId, string? viewerId, IReadOnlyList<MessageRow> rows)
+    public Task<IReadOnlyList<Message>> BuildAsync(DbSession db, string tenantId, string? viewerId, IReadOnlyList<MessageRow> rows) =>
+        BuildAsync(db, tenantId, viewerId, rows, justAppended: null);
+
+    private async Task<IReadOnlyList<Message>> BuildAsync(DbSession db, string tenantId, string? viewerId, IReadOnlyList<MessageRow> rows, string? justAppended)
     {
         if (rows.Count == 0) return [];
         var replies = await messages.FindManyAsync(db, tenantId, rows.Where(r => r.ReplyToId is not null).Select(r => r.ReplyToId!));
         var live = rows.Concat(replies.Values).Where(r => r.DeletedAt is null).Select(r => r.Id).Distinct(StringComparer.Ordinal).ToList();
-        var reactionsByMessage = (await reactions.ForMessagesAsync(db, tenantId, live))
+        var markable = live.Where(id => id != justAppended).ToList();
+        var reactionsByMessage = (await reactions.ForMessagesAsync(db, tenantId, markable))
             .GroupBy(r => r.MessageId, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.GroupBy(r => r.Emoji, StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
-        var pinned = await pins.PinnedAmongAsync(db, tenantId, live);
+        var pinned = await pins.PinnedAmongAsync(db, tenantId, markable);
         var attached = await attachments.ForMessagesAsync(db, tenantId, live);
         var people = await users.FindManyAsync(db, tenantId, rows.Concat(replies.Values)
             .SelectMany(r => new[] { r.SenderId, r.ForwardedFromUserId })

@@ -1,13 +1,18 @@
-using System.Data.Common;
 using Confab.Server.Events;
 
 namespace Confab.Server.Storage;
 
-/// <summary>Runs store code in a read session or in one write transaction; announces appended events after commit.</summary>
-public sealed class Database(IStoreEngine engine, EventNotifier notifier)
+/// <summary>Runs store code in a read session or in a write transaction shared with concurrent writes (group commit); announces appended events after commit.</summary>
+public sealed class Database : IAsyncDisposable
 {
-    /// <summary>How often a write that the engine reports as retryable (a deadlock victim) is run again before its error is let through.</summary>
-    private const int WriteAttempts = 5;
+    private readonly IStoreEngine engine;
+    private readonly GroupCommit writes;
+
+    public Database(IStoreEngine engine, EventNotifier notifier)
+    {
+        this.engine = engine;
+        writes = new GroupCommit(engine, notifier);
+    }
 
     public IStoreEngine Engine => engine;
 
@@ -20,24 +25,12 @@ public sealed class Database(IStoreEngine engine, EventNotifier notifier)
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> in one transaction and commits it. Not cancellable on purpose:
-    /// a change either commits whole, with its events, or throws and leaves nothing behind.
-    /// A transaction the engine rolled back as retryable runs again from the start.
+    /// Runs <paramref name="work"/> in a transaction and returns once it has committed. Not cancellable on purpose:
+    /// a change either commits whole, with its events, or throws and leaves nothing behind. The transaction may hold
+    /// other callers' writes too (see <see cref="GroupCommit"/>), so <paramref name="work"/> must only touch the
+    /// database through its session; a write the engine rolled back as retryable runs again from the start.
     /// </summary>
-    public async Task<T> WriteAsync<T>(Func<WriteSession, Task<T>> work)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await WriteOnceAsync(work);
-            }
-            catch (DbException exception) when (attempt < WriteAttempts && engine.IsRetryable(exception))
-            {
-                await Task.Delay(Random.Shared.Next(1, 10 * attempt));
-            }
-        }
-    }
+    public Task<T> WriteAsync<T>(Func<WriteSession, Task<T>> work) => writes.WriteAsync(work);
 
     public Task WriteAsync(Func<WriteSession, Task> work) =>
         WriteAsync(async session =>
@@ -46,16 +39,5 @@ public sealed class Database(IStoreEngine engine, EventNotifier notifier)
             return true;
         });
 
-    private async Task<T> WriteOnceAsync<T>(Func<WriteSession, Task<T>> work)
-    {
-        using var gate = await engine.EnterWriteAsync();
-        await using var connection = engine.CreateConnection();
-        await connection.OpenAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        var session = new WriteSession(connection, transaction, engine.Dialect);
-        var result = await work(session);
-        await transaction.CommitAsync();
-        foreach (var (tenantId, position) in session.Appended) notifier.Publish(tenantId, position);
-        return result;
-    }
+    public ValueTask DisposeAsync() => writes.DisposeAsync();
 }

@@ -21,8 +21,14 @@ public interface IStoreEngine
     /// <summary>A read-only transaction, so that every statement of one read sees the same snapshot.</summary>
     DbTransaction BeginRead(DbConnection connection);
 
-    /// <summary>Serialises write transactions where the engine needs it to keep event positions in commit order.</summary>
-    Task<IDisposable> EnterWriteAsync();
+    /// <summary>An open connection set up for a batch of writes (see <see cref="GroupCommit"/>).</summary>
+    Task<DbConnection> OpenWriteConnectionAsync();
+
+    /// <summary>
+    /// True where the engine commits one write transaction at a time: writes then queue and commit in batches
+    /// (group commit). False where transactions run concurrently and row locks order them.
+    /// </summary>
+    bool SingleWriter { get; }
 
     /// <summary>
     /// True for a failure that leaves nothing behind and may not recur when the transaction runs again: a deadlock

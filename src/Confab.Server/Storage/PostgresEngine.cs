@@ -45,7 +45,9 @@ public sealed class PostgresEngine : IStoreEngine, IDisposable
 
     public DbTransaction BeginRead(DbConnection connection) => ((NpgsqlConnection)connection).BeginTransaction(IsolationLevel.RepeatableRead);
 
-    public Task<IDisposable> EnterWriteAsync() => Task.FromResult<IDisposable>(NoGate.Instance);
+    public async Task<DbConnection> OpenWriteConnectionAsync() => await writes.OpenConnectionAsync();
+
+    public bool SingleWriter => false;
 
     public bool IsRetryable(DbException exception) =>
         exception is PostgresException
@@ -57,14 +59,5 @@ public sealed class PostgresEngine : IStoreEngine, IDisposable
     {
         writes.Dispose();
         reads.Dispose();
-    }
-
-    private sealed class NoGate : IDisposable
-    {
-        public static readonly NoGate Instance = new();
-
-        public void Dispose()
-        {
-        }
     }
 }

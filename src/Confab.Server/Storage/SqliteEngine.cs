@@ -4,15 +4,14 @@ using Microsoft.Data.Sqlite;
 namespace Confab.Server.Storage;
 
 /// <summary>
-/// The embedded default: one SQLite file in WAL mode. Readers run concurrently; writers take an
-/// in-process gate so they never spin on SQLITE_BUSY, and SQLite's single writer makes commit
+/// The embedded default: one SQLite file in WAL mode. Readers run concurrently; writes go through one
+/// group-commit lane, so writers never spin on SQLITE_BUSY, and SQLite's single writer makes commit
 /// order the order positions were assigned in.
 /// </summary>
 public sealed class SqliteEngine : IStoreEngine, IDisposable
 {
     private readonly string connectionString;
     private readonly string path;
-    private readonly SemaphoreSlim writeGate = new(1, 1);
 
     public SqliteEngine(string dataDirectory)
     {
@@ -45,23 +44,24 @@ public sealed class SqliteEngine : IStoreEngine, IDisposable
     // Deferred: takes no lock until the first read, which then fixes the WAL snapshot for the rest.
     public DbTransaction BeginRead(DbConnection connection) => ((SqliteConnection)connection).BeginTransaction(deferred: true);
 
-    public async Task<IDisposable> EnterWriteAsync()
+    public bool SingleWriter => true;
+
+    // A commit returns only once the WAL is on disk: acknowledged means durable, even across a power cut.
+    public async Task<DbConnection> OpenWriteConnectionAsync()
     {
-        await writeGate.WaitAsync();
-        return new Release(writeGate);
+        var connection = CreateConnection();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA synchronous = FULL;";
+        await command.ExecuteNonQueryAsync();
+        return connection;
     }
 
-    // Writers never wait on each other inside SQLite (the gate above), so there is nothing to retry.
+    // Writers never wait on each other inside SQLite (one lane), so there is nothing to retry.
     public bool IsRetryable(DbException exception) => false;
 
     public void Dispose()
     {
-        writeGate.Dispose();
         SqliteConnection.ClearAllPools();
-    }
-
-    private sealed class Release(SemaphoreSlim gate) : IDisposable
-    {
-        public void Dispose() => gate.Release();
     }
 }

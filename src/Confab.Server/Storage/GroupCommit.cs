@@ -1,0 +1,141 @@
+using System.Data.Common;
+using System.Threading.Channels;
+using Confab.Server.Events;
+
+namespace Confab.Server.Storage;
+
+/// <summary>
+/// Runs writes in transactions. On an engine with a single writer (SQLite) this is group commit: writes queue
+/// and run one after another in one transaction per batch, each inside its own savepoint, so that one commit
+/// (one fsync) serves the whole batch. A write that throws rolls back to its savepoint alone; the others go on.
+/// Every caller learns its outcome only after the commit, so an acknowledged write is durable, and positions
+/// taken in batch order are in commit order. There is no waiting for a batch to fill: writes that arrive while
+/// one batch commits form the next. Elsewhere (PostgreSQL) each write is a batch of one in its own concurrent
+/// transaction: row locks keep positions in commit order, and the engine flushes concurrent commits together.
+/// </summary>
+internal sealed class GroupCommit : IAsyncDisposable
+{
+    /// <summary>Bounds how long the first write of a batch waits for the last one to run.</summary>
+    private const int MaxBatch = 128;
+
+    /// <summary>How often a batch or a write that the engine reports as retryable runs again before its error is let through.</summary>
+    private const int Attempts = 5;
+
+    private const string Savepoint = "write";
+
+    private readonly Channel<PendingWrite> queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly IStoreEngine engine;
+    private readonly EventNotifier notifier;
+    private readonly Task loop;
+
+    public GroupCommit(IStoreEngine engine, EventNotifier notifier)
+    {
+        this.engine = engine;
+        this.notifier = notifier;
+        loop = engine.SingleWriter ? Task.Run(RunAsync) : Task.CompletedTask;
+    }
+
+    public Task<T> WriteAsync<T>(Func<WriteSession, Task<T>> work)
+    {
+        var pending = new PendingWrite<T>(work);
+        if (!engine.SingleWriter) return CommitAloneAsync(pending);
+        if (!queue.Writer.TryWrite(pending)) throw new ObjectDisposedException(nameof(Database), "The database is shutting down.");
+        return pending.Outcome;
+    }
+
+    /// <summary>Commits what is queued, then stops.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        queue.Writer.TryComplete();
+        await loop;
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<PendingWrite>(MaxBatch);
+        while (await queue.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < MaxBatch && queue.Reader.TryRead(out var pending)) batch.Add(pending);
+            await CommitAsync(batch);
+            batch.Clear();
+        }
+    }
+
+    private async Task<T> CommitAloneAsync<T>(PendingWrite<T> pending)
+    {
+        await CommitAsync([pending]);
+        return await pending.Outcome;
+    }
+
+    private async Task CommitAsync(List<PendingWrite> batch)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await RunInOneTransactionAsync(batch);
+                break;
+            }
+            catch (DbException exception) when (attempt < Attempts && engine.IsRetryable(exception))
+            {
+                foreach (var pending in batch) pending.Reset();
+                await Task.Delay(Random.Shared.Next(1, 10 * attempt));
+            }
+            catch (Exception exception)
+            {
+                foreach (var pending in batch) pending.Abandon(exception);
+                return;
+            }
+        }
+        Announce(batch);
+        foreach (var pending in batch) pending.Complete();
+    }
+
+    private async Task RunInOneTransactionAsync(List<PendingWrite> batch)
+    {
+        await using var connection = await engine.OpenWriteConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        if (batch.Count == 1) await batch[0].RunAsync(connection, transaction, engine.Dialect);
+        else foreach (var pending in batch) await RunInSavepointAsync(connection, transaction, pending);
+        await transaction.CommitAsync();
+    }
+
+    /// <summary>Runs one write; if it throws, undoes it alone. A failure to undo it fails the batch.</summary>
+    private async Task RunInSavepointAsync(DbConnection connection, DbTransaction transaction, PendingWrite pending)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await transaction.SaveAsync(Savepoint);
+            try
+            {
+                await pending.RunAsync(connection, transaction, engine.Dialect);
+                await transaction.ReleaseAsync(Savepoint);
+                return;
+            }
+            catch (Exception failure)
+            {
+                await transaction.RollbackAsync(Savepoint);
+                await transaction.ReleaseAsync(Savepoint);
+                if (failure is DbException exception && attempt < Attempts && engine.IsRetryable(exception))
+                {
+                    await Task.Delay(Random.Shared.Next(1, 10 * attempt));
+                    continue;
+                }
+                pending.Fail(failure);
+                return;
+            }
+        }
+    }
+
+    /// <summary>Tells the notifier, once per tenant, the last position the batch's successful writes appended.</summary>
+    private void Announce(List<PendingWrite> batch)
+    {
+        var latest = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var pending in batch.Where(p => p.Failure is null))
+        {
+            foreach (var (tenantId, position) in pending.Appended)
+                latest[tenantId] = Math.Max(position, latest.GetValueOrDefault(tenantId));
+        }
+        foreach (var (tenantId, position) in latest) notifier.Publish(tenantId, position);
+    }
+}

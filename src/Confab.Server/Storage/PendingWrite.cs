@@ -1,0 +1,55 @@
+using System.Data.Common;
+
+namespace Confab.Server.Storage;
+
+/// <summary>One caller's write waiting in a <see cref="GroupCommit"/> lane, and what became of it in its batch.</summary>
+internal abstract class PendingWrite
+{
+    /// <summary>The events the write appended, announced once its batch commits.</summary>
+    public IReadOnlyDictionary<string, long> Appended { get; private set; } = new Dictionary<string, long>();
+
+    /// <summary>Set when the write itself threw: its savepoint was rolled back and the rest of the batch goes on.</summary>
+    public Exception? Failure { get; private set; }
+
+    public async Task RunAsync(DbConnection connection, DbTransaction transaction, ISqlDialect dialect)
+    {
+        var session = new WriteSession(connection, transaction, dialect);
+        await RunWorkAsync(session);
+        Appended = session.Appended;
+    }
+
+    public void Fail(Exception failure) => Failure = failure;
+
+    /// <summary>Forgets the outcome of a batch that rolled back as a whole, before the batch runs again.</summary>
+    public void Reset()
+    {
+        Failure = null;
+        Appended = new Dictionary<string, long>();
+    }
+
+    /// <summary>Hands the caller its result, or <see cref="Failure"/>; called once the batch's fate is known.</summary>
+    public abstract void Complete();
+
+    /// <summary>Hands the caller the failure of the whole batch.</summary>
+    public abstract void Abandon(Exception failure);
+
+    protected abstract Task RunWorkAsync(WriteSession session);
+}
+
+internal sealed class PendingWrite<T>(Func<WriteSession, Task<T>> work) : PendingWrite
+{
+    private readonly TaskCompletionSource<T> outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private T? result;
+
+    public Task<T> Outcome => outcome.Task;
+
+    protected override async Task RunWorkAsync(WriteSession session) => result = await work(session);
+
+    public override void Complete()
+    {
+        if (Failure is not null) outcome.SetException(Failure);
+        else outcome.SetResult(result!);
+    }
+
+    public override void Abandon(Exception failure) => outcome.SetException(failure);
+}

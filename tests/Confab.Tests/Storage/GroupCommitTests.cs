@@ -1,0 +1,130 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Confab.Contracts;
+using Confab.Server.Events;
+using Confab.Server.Storage;
+using Confab.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Confab.Tests.Storage;
+
+/// <summary>
+/// Concurrent writes share transactions (group commit on SQLite). None of the guarantees may weaken: a write that
+/// fails leaves nothing, positions follow commit order without gaps, seqs follow positions, and what was
+/// acknowledged survives the process being killed.
+/// </summary>
+public sealed class GroupCommitTests(ConfabServer server) : IClassFixture<ConfabServer>
+{
+    [Fact]
+    public async Task A_failing_write_among_concurrent_ones_leaves_nothing_and_the_others_commit_with_gapless_positions()
+    {
+        var tenant = await server.NewTenantAsync();
+        var database = server.Services.GetRequiredService<Database>();
+        var log = server.Services.GetRequiredService<EventLog>();
+        var before = await server.LastPositionAsync(tenant.Id);
+
+        var writes = Enumerable.Range(0, 120).Select(i => Task.Run(() => database.WriteAsync(async db =>
+        {
+            var position = await log.ToUserAsync(db, tenant.Id, "nobody", "test.written", new { i });
+            if (i % 3 == 0) throw new InvalidOperationException($"write {i} fails after appending");
+            return (Index: i, Position: position);
+        }))).ToList();
+        var outcomes = await Task.WhenAll(writes.Select(async w =>
+        {
+            try { return await w; }
+            catch (InvalidOperationException) { return (Index: -1, Position: 0L); }
+        }));
+
+        var committed = outcomes.Where(o => o.Index >= 0).ToList();
+        Assert.Equal(80, committed.Count);
+        var logged = (await server.ReadAsync(tenant.Id, before)).Where(e => e.Type == "test.written").ToList();
+        Assert.Equal(Enumerable.Range(1, 80).Select(n => before + n), logged.Select(e => e.Position));
+        Assert.Equal(committed.OrderBy(o => o.Position).Select(o => o.Index),
+            logged.Select(e => JsonDocument.Parse(e.Payload).RootElement.GetProperty("i").GetInt32()));
+        Assert.DoesNotContain(logged, e => JsonDocument.Parse(e.Payload).RootElement.GetProperty("i").GetInt32() % 3 == 0);
+    }
+
+    [Fact]
+    public async Task Concurrent_sends_to_one_conversation_get_gapless_seqs_in_the_order_of_their_events()
+    {
+        var tenant = await server.NewTenantAsync();
+        var ids = Enumerable.Range(0, 16).Select(i => $"u{i}").ToArray();
+        var senders = await tenant.SessionsAsync(ids);
+        var conversation = await tenant.CreateConversationAsync(senders[0], "group", ids[1..]);
+        var before = await server.LastPositionAsync(tenant.Id);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 96).Select(i => Task.Run(() =>
+            senders[i % senders.Length].PostJsonAsync($"/v1/conversations/{conversation}/messages",
+                i % 8 == 7 ? new { text = "bad reply", replyToId = "m_nope" } : (object)new { text = $"m{i}" }))));
+
+        Assert.Equal(84, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
+        Assert.Equal(12, responses.Count(r => r.StatusCode == HttpStatusCode.BadRequest));
+        var created = (await server.ReadAsync(tenant.Id, before)).Where(e => e.Type == EventTypes.MessageCreated)
+            .Select(e => JsonDocument.Parse(e.Payload).RootElement.GetProperty("seq").GetInt64()).ToList();
+        var firstSeq = created[0];
+        Assert.Equal(Enumerable.Range(0, 84).Select(n => firstSeq + n), created);
+    }
+
+    [Fact]
+    public async Task Every_send_acknowledged_before_the_process_is_killed_is_there_after_a_restart()
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "confab-tests", Guid.NewGuid().ToString("N"));
+        var settings = new Dictionary<string, string> { ["Confab__DataDirectory"] = dataDirectory, ["Confab__Store"] = "sqlite" };
+        try
+        {
+            string reader, conversation;
+            var acknowledged = new ConcurrentBag<string>();
+            await using (var node = await NodeProcess.StartAsync(settings))
+            {
+                var (_, apiKey) = await TestCluster.NewTenantAsync(node);
+                var tokens = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => TestCluster.TokenAsync(node, apiKey, $"u{i}")));
+                reader = tokens[0];
+                using var creator = TestCluster.Session(node, reader);
+                conversation = (await creator.PostJsonAsync("/v1/conversations",
+                    new { type = "group", title = "Busy", participantIds = Enumerable.Range(1, 7).Select(i => $"u{i}") }).ExpectJson(201)).Str("id");
+
+                using var stop = new CancellationTokenSource();
+                var sending = tokens.Select(token => Task.Run(async () =>
+                {
+                    using var sender = TestCluster.Session(node, token);
+                    while (!stop.IsCancellationRequested)
+                    {
+                        try
+                        {
+                            using var response = await sender.PostJsonAsync($"/v1/conversations/{conversation}/messages", new { text = "durable?" });
+                            if (response.StatusCode == HttpStatusCode.Created)
+                                acknowledged.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).Str("id"));
+                        }
+                        catch (HttpRequestException)
+                        {
+                            return;
+                        }
+                    }
+                })).ToList();
+                while (acknowledged.Count < 200) await Task.Delay(5);
+                await node.KillAsync();
+                await stop.CancelAsync();
+                await Task.WhenAll(sending);
+            }
+
+            await using var restarted = await NodeProcess.StartAsync(settings);
+            using var member = TestCluster.Session(restarted, reader);
+            var stored = new HashSet<string>();
+            string? cursor = null;
+            do
+            {
+                var page = await member.GetFromJsonAsync<JsonElement>(
+                    $"/v1/conversations/{conversation}/messages?limit=100{(cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}")}");
+                foreach (var message in page.Items()) stored.Add(message.Str("id"));
+                cursor = page.NextCursor();
+            } while (cursor is not null);
+            Assert.Subset(stored, acknowledged.ToHashSet());
+        }
+        finally
+        {
+            try { Directory.Delete(dataDirectory, recursive: true); } catch (IOException) { }
+        }
+    }
+}
