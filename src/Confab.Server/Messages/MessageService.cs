@@ -249,7 +249,7 @@ public sealed class MessageService(
         await attachmentStore.LinkAsync(db, row.TenantId, conversation.Id, row.Id, attachmentIds);
         await search.AddAsync(db, row.TenantId, row.Id, row.Text);
         await members.UnarchiveAllAsync(db, row.TenantId, conversation.Id);
-        var view = await views.BuildAppendedAsync(db, row.TenantId, row);
+        var view = await views.BuildAppendedAsync(db, row.TenantId, row, withAttachments: attachmentIds.Count > 0);
         await events.ToConversationAsync(db, row.TenantId, conversation.Id, EventTypes.MessageCreated, view);
         return (row, view);
     }

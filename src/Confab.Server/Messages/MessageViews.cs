@@ -24,9 +24,12 @@ public sealed class MessageViews(
     public async Task<Message> BuildOneAsync(DbSession db, string tenantId, string? viewerId, MessageRow row) =>
         (await BuildAsync(db, tenantId, viewerId, [row]))[0];
 
-    /// <summary>The shared view of a message appended in this transaction: it has no reactions or pins yet, so none are read.</summary>
-    public async Task<Message> BuildAppendedAsync(DbSession db, string tenantId, MessageRow row) =>
-        (await BuildAsync(db, tenantId, null, [row], justAppended: row.Id))[0];
+    /// <summary>
+    /// The shared view of a message appended in this transaction: it has no reactions or pins yet, and attachments
+    /// only if it was given some, so nothing else is read for it.
+    /// </summary>
+    public async Task<Message> BuildAppendedAsync(DbSession db, string tenantId, MessageRow row, bool withAttachments) =>
+        (await BuildAsync(db, tenantId, null, [row], new Appended(row.Id, withAttachments)))[0];
 
     /// <summary>
     /// The sender's own view of a message it just sent, from the shared one: nobody can have received or read it yet,
@@ -47,19 +50,19 @@ public sealed class MessageViews(
     }
 
     public Task<IReadOnlyList<Message>> BuildAsync(DbSession db, string tenantId, string? viewerId, IReadOnlyList<MessageRow> rows) =>
-        BuildAsync(db, tenantId, viewerId, rows, justAppended: null);
+        BuildAsync(db, tenantId, viewerId, rows, appended: null);
 
-    private async Task<IReadOnlyList<Message>> BuildAsync(DbSession db, string tenantId, string? viewerId, IReadOnlyList<MessageRow> rows, string? justAppended)
+    private async Task<IReadOnlyList<Message>> BuildAsync(DbSession db, string tenantId, string? viewerId, IReadOnlyList<MessageRow> rows, Appended? appended)
     {
         if (rows.Count == 0) return [];
         var replies = await messages.FindManyAsync(db, tenantId, rows.Where(r => r.ReplyToId is not null).Select(r => r.ReplyToId!));
         var live = rows.Concat(replies.Values).Where(r => r.DeletedAt is null).Select(r => r.Id).Distinct(StringComparer.Ordinal).ToList();
-        var markable = live.Where(id => id != justAppended).ToList();
+        var markable = live.Where(id => id != appended?.Id).ToList();
         var reactionsByMessage = (await reactions.ForMessagesAsync(db, tenantId, markable))
             .GroupBy(r => r.MessageId, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.GroupBy(r => r.Emoji, StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
         var pinned = await pins.PinnedAmongAsync(db, tenantId, markable);
-        var attached = await attachments.ForMessagesAsync(db, tenantId, live);
+        var attached = await attachments.ForMessagesAsync(db, tenantId, appended is { WithAttachments: false } ? markable : live);
         var people = await users.FindManyAsync(db, tenantId, rows.Concat(replies.Values)
             .SelectMany(r => new[] { r.SenderId, r.ForwardedFromUserId })
             .Concat(reactionsByMessage.Values.SelectMany(emojis => emojis.SelectMany(e => e.Take(ReactionUsersShown).Select(r => r.UserId))))
@@ -90,6 +93,9 @@ public sealed class MessageViews(
         row.MentionList, marks.ReactionsOf(row.Id), marks.Pinned.Contains(row.Id), null, null, null,
         row.ClientMessageId, UserRow.ParseJson(row.Metadata),
         Time.FromMillis(row.CreatedAt), Time.FromMillis(row.UpdatedAt), Time.FromMillis(row.EditedAt), Time.FromMillis(row.DeletedAt));
+
+    /// <summary>A message appended in the current transaction, and whether it was given attachments.</summary>
+    private sealed record Appended(string Id, bool WithAttachments);
 
     /// <summary>What a page's messages carry besides their rows: the people they name, their reactions, pins and attachments.</summary>
     private sealed record Marks(
