@@ -10,8 +10,8 @@ namespace Confab.Server.Storage;
 /// (one fsync) serves the whole batch. A write that throws rolls back to its savepoint alone; the others go on.
 /// Every caller learns its outcome only after the commit, so an acknowledged write is durable, and positions
 /// taken in batch order are in commit order. There is no waiting for a batch to fill: writes that arrive while
-/// one batch commits form the next. Elsewhere (PostgreSQL) each write is a batch of one in its own concurrent
-/// transaction: row locks keep positions in commit order, and the engine flushes concurrent commits together.
+/// one batch commits form the next. Elsewhere (PostgreSQL) each write is a batch of one in its own transaction,
+/// a few at once: row locks keep positions in commit order, and the engine flushes concurrent commits together.
 /// </summary>
 internal sealed class GroupCommit : IAsyncDisposable
 {
@@ -27,18 +27,20 @@ internal sealed class GroupCommit : IAsyncDisposable
     private readonly IStoreEngine engine;
     private readonly EventNotifier notifier;
     private readonly Task loop;
+    private readonly SemaphoreSlim turns;
 
     public GroupCommit(IStoreEngine engine, EventNotifier notifier)
     {
         this.engine = engine;
         this.notifier = notifier;
-        loop = engine.SingleWriter ? Task.Run(RunAsync) : Task.CompletedTask;
+        turns = new SemaphoreSlim(engine.WriteConcurrency);
+        loop = engine.WriteConcurrency == 1 ? Task.Run(RunAsync) : Task.CompletedTask;
     }
 
     public Task<T> WriteAsync<T>(Func<WriteSession, Task<T>> work)
     {
         var pending = new PendingWrite<T>(work);
-        if (!engine.SingleWriter) return CommitAloneAsync(pending);
+        if (engine.WriteConcurrency > 1) return CommitAloneAsync(pending);
         if (!queue.Writer.TryWrite(pending)) throw new ObjectDisposedException(nameof(Database), "The database is shutting down.");
         return pending.Outcome;
     }
@@ -48,6 +50,7 @@ internal sealed class GroupCommit : IAsyncDisposable
     {
         queue.Writer.TryComplete();
         await loop;
+        turns.Dispose();
     }
 
     private async Task RunAsync()
@@ -63,7 +66,15 @@ internal sealed class GroupCommit : IAsyncDisposable
 
     private async Task<T> CommitAloneAsync<T>(PendingWrite<T> pending)
     {
-        await CommitAsync([pending]);
+        await turns.WaitAsync();
+        try
+        {
+            await CommitAsync([pending]);
+        }
+        finally
+        {
+            turns.Release();
+        }
         return await pending.Outcome;
     }
 

@@ -25,10 +25,11 @@ public interface IStoreEngine
     Task<DbConnection> OpenWriteConnectionAsync();
 
     /// <summary>
-    /// True where the engine commits one write transaction at a time: writes then queue and commit in batches
-    /// (group commit). False where transactions run concurrently and row locks order them.
+    /// How many write transactions may run at once. One where the engine has a single writer: writes then queue
+    /// and commit in batches (group commit). More where transactions run concurrently and row locks order them;
+    /// further writes wait for a turn rather than open ever more connections.
     /// </summary>
-    bool SingleWriter { get; }
+    int WriteConcurrency { get; }
 
     /// <summary>
     /// True for a failure that leaves nothing behind and may not recur when the transaction runs again: a deadlock

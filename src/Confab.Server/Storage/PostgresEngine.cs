@@ -11,6 +11,12 @@ namespace Confab.Server.Storage;
 /// </summary>
 public sealed class PostgresEngine : IStoreEngine, IDisposable
 {
+    /// <summary>
+    /// Connections per pool unless the connection string sizes it: Npgsql's default (100 per pool, and a node has
+    /// two) would let one busy node take every connection PostgreSQL allows by default (100).
+    /// </summary>
+    private const int DefaultPoolSize = 20;
+
     private readonly NpgsqlDataSource writes;
     private readonly NpgsqlDataSource reads;
 
@@ -20,9 +26,12 @@ public sealed class PostgresEngine : IStoreEngine, IDisposable
         // A connection that only LISTENs would not notice a silently dropped network without keepalives.
         var writing = new NpgsqlConnectionStringBuilder(connectionString);
         if (writing.KeepAlive == 0) writing.KeepAlive = 15;
+        var sized = SizesPool(connectionString);
+        if (!sized) writing.MaxPoolSize = DefaultPoolSize;
         writes = NpgsqlDataSource.Create(writing);
         var readOnly = new NpgsqlConnectionStringBuilder(connectionString);
         readOnly.Options = $"{readOnly.Options} -c default_transaction_read_only=on".Trim();
+        if (!sized) readOnly.MaxPoolSize = DefaultPoolSize;
         reads = NpgsqlDataSource.Create(readOnly);
     }
 
@@ -39,6 +48,11 @@ public sealed class PostgresEngine : IStoreEngine, IDisposable
         return $"{parsed.Host}:{parsed.Port}/{parsed.Database}";
     }
 
+    private static bool SizesPool(string connectionString) =>
+        new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Select(key => key.Replace(" ", "", StringComparison.Ordinal))
+            .Any(key => key.Equals("MaxPoolSize", StringComparison.OrdinalIgnoreCase) || key.Equals("MaximumPoolSize", StringComparison.OrdinalIgnoreCase));
+
     public DbConnection CreateConnection() => writes.CreateConnection();
 
     public DbConnection CreateReadConnection() => reads.CreateConnection();
@@ -47,7 +61,7 @@ public sealed class PostgresEngine : IStoreEngine, IDisposable
 
     public async Task<DbConnection> OpenWriteConnectionAsync() => await writes.OpenConnectionAsync();
 
-    public bool SingleWriter => false;
+    public int WriteConcurrency => 16;
 
     public bool IsRetryable(DbException exception) =>
         exception is PostgresException

@@ -44,7 +44,7 @@ public sealed class SqliteEngine : IStoreEngine, IDisposable
     // Deferred: takes no lock until the first read, which then fixes the WAL snapshot for the rest.
     public DbTransaction BeginRead(DbConnection connection) => ((SqliteConnection)connection).BeginTransaction(deferred: true);
 
-    public bool SingleWriter => true;
+    public int WriteConcurrency => 1;
 
     // A commit returns only once the WAL is on disk: acknowledged means durable, even across a power cut.
     public async Task<DbConnection> OpenWriteConnectionAsync()
