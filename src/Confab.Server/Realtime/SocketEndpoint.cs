@@ -23,7 +23,7 @@ public static partial class SocketEndpoint
 
     public static void MapSocketEndpoint(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/socket", async (HttpContext context, CredentialStore credentials, ConnectionRegistry connections,
+        app.MapGet("/v1/socket", async (HttpContext context, CredentialStore credentials, SessionRevocations revocations, ConnectionRegistry connections,
                 SocketRequests requests, PresenceService presence, UserEventFeed feed, AttachmentLinks links, PublicUrls urls,
                 IHostApplicationLifetime lifetime, ILoggerFactory loggers) =>
             {
@@ -31,6 +31,7 @@ public static partial class SocketEndpoint
                     throw ApiException.BadRequest(ErrorCodes.WebSocketRequired, "Open /v1/socket as a WebSocket.");
 
                 var token = context.Request.Query["token"].FirstOrDefault() ?? BearerToken(context);
+                var revocationsBefore = revocations.Announced;
                 var session = token is null ? null : await credentials.FindSessionAsync(token);
                 if (token is not null && session is null)
                     throw ApiException.Unauthorized("The session token is invalid, expired or revoked.");
@@ -39,6 +40,7 @@ public static partial class SocketEndpoint
                 if (token is null)
                 {
                     token = await ReadAuthFrameAsync(socket, context.RequestAborted);
+                    revocationsBefore = revocations.Announced;
                     session = token is null ? null : await credentials.FindSessionAsync(token);
                 }
                 if (session is null)
@@ -50,23 +52,26 @@ public static partial class SocketEndpoint
                 using var connection = new SocketConnection(socket, session.Caller, session.ExpiresAt, links, urls.BaseOf(context.Request));
                 using var stopping = lifetime.ApplicationStopping.Register(() =>
                     connection.Close(WebSocketCloseStatus.EndpointUnavailable, "The server is shutting down; reconnect and resume."));
-                await RunAsync(connection, token!, credentials, connections, requests, presence, feed,
+                var revokedMeanwhile = () => revocations.Announced != revocationsBefore;
+                await RunAsync(connection, token!, revokedMeanwhile, credentials, connections, requests, presence, feed,
                     loggers.CreateLogger(typeof(SocketEndpoint)), context.RequestAborted);
                 return Results.Empty;
             })
             .WithTags("Client").WithSummary("The WebSocket: events out, requests in (see docs/socket.md)");
     }
 
-    private static async Task RunAsync(SocketConnection connection, string token, CredentialStore credentials, ConnectionRegistry connections,
-        SocketRequests requests, PresenceService presence, UserEventFeed feed, ILogger logger, CancellationToken aborted)
+    private static async Task RunAsync(SocketConnection connection, string token, Func<bool> revokedMeanwhile, CredentialStore credentials,
+        ConnectionRegistry connections, SocketRequests requests, PresenceService presence, UserEventFeed feed, ILogger logger, CancellationToken aborted)
     {
         var caller = connection.Caller;
         // Registered before anything is read, so no commit and no revocation can fall between the checks below and delivery.
+        // A revocation acted on after the session lookup and before this registration could not close the socket, so
+        // then the session is looked up again; otherwise the first lookup stands.
         var first = connections.Add(connection);
         var writer = connection.WriteLoopAsync();
         try
         {
-            if (await credentials.FindSessionAsync(token) is null)
+            if (revokedMeanwhile() && await credentials.FindSessionAsync(token) is null)
             {
                 connection.Close(WebSocketCloseStatus.PolicyViolation, "The session was revoked.");
                 return;
