@@ -49,7 +49,7 @@ public sealed class PresenceService(
     /// old socket's close is sorted out by running this node's transitions in order, and under the user's row lock
     /// across nodes.
     /// </summary>
-    public Task ConnectedAsync(UserCaller caller) => transitions.RunAsync(async db =>
+    public Task ConnectedAsync(UserCaller caller) => transitions.RunAsync(caller.TenantId, caller.UserId, async db =>
     {
         if (!connections.IsConnected(caller.TenantId, caller.UserId)) return null;
         await store.LockUserAsync(db, caller.TenantId, caller.UserId);
@@ -60,7 +60,7 @@ public sealed class PresenceService(
     });
 
     /// <summary>The user's last socket on this node closed; nothing is said if another opened meanwhile here or is open on another node.</summary>
-    public Task DisconnectedAsync(UserCaller caller) => transitions.RunAsync(async db =>
+    public Task DisconnectedAsync(UserCaller caller) => transitions.RunAsync(caller.TenantId, caller.UserId, async db =>
     {
         if (connections.IsConnected(caller.TenantId, caller.UserId)) return null;
         var now = Time.Now(clock);
@@ -71,7 +71,7 @@ public sealed class PresenceService(
     });
 
     /// <summary>The only node with sockets of this user died: the user went offline then.</summary>
-    public Task NodeLostAsync(PresenceRow row) => transitions.RunAsync(async db =>
+    public Task NodeLostAsync(PresenceRow row) => transitions.RunAsync(row.TenantId, row.UserId, async db =>
     {
         var now = Time.Now(clock);
         await users.SetLastSeenAsync(db, row.TenantId, row.UserId, now);
@@ -81,7 +81,7 @@ public sealed class PresenceService(
     public Task SetStatusAsync(UserCaller caller, string? status)
     {
         var next = Check.OneOf(status, "status", Choosable);
-        return transitions.RunAsync(async db =>
+        return transitions.RunAsync(caller.TenantId, caller.UserId, async db =>
         {
             await store.SetStatusAsync(db, caller.TenantId, caller.UserId, next);
             return () => AnnounceAsync(new PresenceSignal(caller.TenantId, caller.UserId, next, next == Invisible ? Time.Now(clock) : null, false));
