@@ -18,6 +18,18 @@ public sealed class SessionRevocations(IClusterLink cluster)
         cluster.Tell(new ClusterNews(Revocation: new Revocation(tenantId, userId)));
     }
 
+    private long announced;
+
+    /// <summary>
+    /// How many revocations this node has acted on so far. A socket checks its session before it is registered to
+    /// receive them; when this count has not moved in between, no revocation can have slipped through the gap.
+    /// </summary>
+    public long Announced => Interlocked.Read(ref announced);
+
     /// <summary>A revocation, committed here or told by another node, acted on by this node's sockets.</summary>
-    public void Announce(string tenantId, string? userId) => Revoked?.Invoke(tenantId, userId);
+    public void Announce(string tenantId, string? userId)
+    {
+        Interlocked.Increment(ref announced);
+        Revoked?.Invoke(tenantId, userId);
+    }
 }

@@ -130,9 +130,24 @@ public sealed class ConnectionRegistry
         foreach (var connection in all) connection.Close(WebSocketCloseStatus.PolicyViolation, "The tenant was deleted.");
     }
 
-    public SocketConnection[] All()
+    /// <summary>The connections whose session ended by <paramref name="now"/>, found without copying the others.</summary>
+    public List<SocketConnection> ExpiredBy(long now)
     {
-        lock (gate) return byTenant.Values.SelectMany(users => users.Values.SelectMany(l => l)).ToArray();
+        var expired = new List<SocketConnection>();
+        lock (gate)
+        {
+            foreach (var users in byTenant.Values)
+            {
+                foreach (var list in users.Values)
+                {
+                    foreach (var connection in list)
+                    {
+                        if (connection.SessionExpiresAt <= now) expired.Add(connection);
+                    }
+                }
+            }
+        }
+        return expired;
     }
 
     private void RemoveSubscriber(SocketConnection connection, string conversationId)

@@ -22,6 +22,8 @@ public sealed class PresenceService(
     Database database, MemberStore members, UserStore users, PresenceStore store, ConnectionRegistry connections, IClusterLink cluster,
     NodeIdentity node, TimeProvider clock)
 {
+    private readonly PresenceTransitions transitions = new(database);
+
     public const string Online = "online";
     public const string Offline = "offline";
     public const string Invisible = "invisible";
@@ -31,9 +33,6 @@ public sealed class PresenceService(
 
     /// <summary>The status each user online on some node chose: this node's view of the presence table.</summary>
     private readonly ConcurrentDictionary<(string Tenant, string User), string> online = new();
-
-    /// <summary>Serialises each user's transitions and their announcements on this node (striped, so the set stays bounded).</summary>
-    private readonly SemaphoreSlim[] stripes = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
     /// <summary>The user's presence as <paramref name="viewerId"/> sees it now: only the user itself sees its own invisible.</summary>
     public User Apply(string tenantId, User user, string? viewerId)
@@ -47,52 +46,45 @@ public sealed class PresenceService(
 
     /// <summary>
     /// The user's first socket on this node opened; announced when no other node had it. A reconnect racing the
-    /// old socket's close is sorted out under the user's lock here, and under its row lock across nodes.
+    /// old socket's close is sorted out by running this node's transitions in order, and under the user's row lock
+    /// across nodes.
     /// </summary>
-    public Task ConnectedAsync(UserCaller caller) => UnderUserLockAsync(caller.TenantId, caller.UserId, async () =>
+    public Task ConnectedAsync(UserCaller caller) => transitions.RunAsync(caller.TenantId, caller.UserId, async db =>
     {
-        if (!connections.IsConnected(caller.TenantId, caller.UserId)) return;
-        var (status, elsewhere) = await database.WriteAsync(async db =>
-        {
-            await store.LockUserAsync(db, caller.TenantId, caller.UserId);
-            var elsewhere = await store.StatusElsewhereAsync(db, caller.TenantId, caller.UserId, node.Id);
-            var status = elsewhere ?? Online;
-            await store.AddAsync(db, caller.TenantId, caller.UserId, node.Id, status);
-            return (status, elsewhere is not null);
-        });
-        if (!elsewhere) await AnnounceAsync(new PresenceSignal(caller.TenantId, caller.UserId, status, null, false));
+        if (!connections.IsConnected(caller.TenantId, caller.UserId)) return null;
+        await store.LockUserAsync(db, caller.TenantId, caller.UserId);
+        var elsewhere = await store.StatusElsewhereAsync(db, caller.TenantId, caller.UserId, node.Id);
+        var status = elsewhere ?? Online;
+        await store.AddAsync(db, caller.TenantId, caller.UserId, node.Id, status);
+        return elsewhere is null ? () => AnnounceAsync(new PresenceSignal(caller.TenantId, caller.UserId, status, null, false)) : null;
     });
 
     /// <summary>The user's last socket on this node closed; nothing is said if another opened meanwhile here or is open on another node.</summary>
-    public Task DisconnectedAsync(UserCaller caller) => UnderUserLockAsync(caller.TenantId, caller.UserId, async () =>
+    public Task DisconnectedAsync(UserCaller caller) => transitions.RunAsync(caller.TenantId, caller.UserId, async db =>
     {
-        if (connections.IsConnected(caller.TenantId, caller.UserId)) return;
+        if (connections.IsConnected(caller.TenantId, caller.UserId)) return null;
         var now = Time.Now(clock);
-        var gone = await database.WriteAsync(async db =>
-        {
-            await store.LockUserAsync(db, caller.TenantId, caller.UserId);
-            if (!await store.RemoveAsync(db, caller.TenantId, caller.UserId, node.Id)) return false;
-            await users.SetLastSeenAsync(db, caller.TenantId, caller.UserId, now);
-            return true;
-        });
-        if (gone) await WentOfflineAsync(caller.TenantId, caller.UserId, now);
+        await store.LockUserAsync(db, caller.TenantId, caller.UserId);
+        if (!await store.RemoveAsync(db, caller.TenantId, caller.UserId, node.Id)) return null;
+        await users.SetLastSeenAsync(db, caller.TenantId, caller.UserId, now);
+        return () => WentOfflineAsync(caller.TenantId, caller.UserId, now);
     });
 
     /// <summary>The only node with sockets of this user died: the user went offline then.</summary>
-    public Task NodeLostAsync(PresenceRow row) => UnderUserLockAsync(row.TenantId, row.UserId, async () =>
+    public Task NodeLostAsync(PresenceRow row) => transitions.RunAsync(row.TenantId, row.UserId, async db =>
     {
         var now = Time.Now(clock);
-        await database.WriteAsync(db => users.SetLastSeenAsync(db, row.TenantId, row.UserId, now));
-        await WentOfflineAsync(row.TenantId, row.UserId, now);
+        await users.SetLastSeenAsync(db, row.TenantId, row.UserId, now);
+        return () => WentOfflineAsync(row.TenantId, row.UserId, now);
     });
 
     public Task SetStatusAsync(UserCaller caller, string? status)
     {
         var next = Check.OneOf(status, "status", Choosable);
-        return UnderUserLockAsync(caller.TenantId, caller.UserId, async () =>
+        return transitions.RunAsync(caller.TenantId, caller.UserId, async db =>
         {
-            await database.WriteAsync(db => store.SetStatusAsync(db, caller.TenantId, caller.UserId, next));
-            await AnnounceAsync(new PresenceSignal(caller.TenantId, caller.UserId, next, next == Invisible ? Time.Now(clock) : null, false));
+            await store.SetStatusAsync(db, caller.TenantId, caller.UserId, next);
+            return () => AnnounceAsync(new PresenceSignal(caller.TenantId, caller.UserId, next, next == Invisible ? Time.Now(clock) : null, false));
         });
     }
 
@@ -138,19 +130,5 @@ public sealed class PresenceService(
     {
         cluster.Tell(new ClusterNews(Presence: signal));
         return DeliverAsync(signal);
-    }
-
-    private async Task UnderUserLockAsync(string tenantId, string userId, Func<Task> transition)
-    {
-        var stripe = stripes[(int)((uint)HashCode.Combine(tenantId, userId) % (uint)stripes.Length)];
-        await stripe.WaitAsync();
-        try
-        {
-            await transition();
-        }
-        finally
-        {
-            stripe.Release();
-        }
     }
 }

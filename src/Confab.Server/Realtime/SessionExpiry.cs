@@ -13,8 +13,7 @@ public sealed class SessionExpiry(ConnectionRegistry connections, TimeProvider c
         using var timer = new PeriodicTimer(SweepInterval);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            var now = Time.Now(clock);
-            foreach (var connection in connections.All().Where(c => c.SessionExpiresAt <= now))
+            foreach (var connection in connections.ExpiredBy(Time.Now(clock)))
                 connection.Close(WebSocketCloseStatus.PolicyViolation, "The session expired.");
         }
     }

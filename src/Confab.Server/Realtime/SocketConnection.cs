@@ -221,8 +221,13 @@ public sealed class SocketConnection(WebSocket socket, UserCaller caller, long s
     {
         try
         {
-            await foreach (var frame in outbound.Reader.ReadAllAsync())
-                await Socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+            // Drains everything queued per wake-up; the ValueTask send allocates nothing per frame.
+            var queued = outbound.Reader;
+            while (await queued.WaitToReadAsync())
+            {
+                while (queued.TryRead(out var frame))
+                    await Socket.SendAsync(frame.AsMemory(), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+            }
             if (Socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
                 await Socket.CloseOutputAsync(CloseStatus ?? WebSocketCloseStatus.NormalClosure, CloseReason, CancellationToken.None);
         }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net.WebSockets;
 using System.Text.Json;
 using Confab.Contracts;
@@ -24,7 +23,7 @@ public static partial class SocketEndpoint
 
     public static void MapSocketEndpoint(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/socket", async (HttpContext context, CredentialStore credentials, ConnectionRegistry connections,
+        app.MapGet("/v1/socket", async (HttpContext context, CredentialStore credentials, SessionRevocations revocations, ConnectionRegistry connections,
                 SocketRequests requests, PresenceService presence, UserEventFeed feed, AttachmentLinks links, PublicUrls urls,
                 IHostApplicationLifetime lifetime, ILoggerFactory loggers) =>
             {
@@ -32,6 +31,7 @@ public static partial class SocketEndpoint
                     throw ApiException.BadRequest(ErrorCodes.WebSocketRequired, "Open /v1/socket as a WebSocket.");
 
                 var token = context.Request.Query["token"].FirstOrDefault() ?? BearerToken(context);
+                var revocationsBefore = revocations.Announced;
                 var session = token is null ? null : await credentials.FindSessionAsync(token);
                 if (token is not null && session is null)
                     throw ApiException.Unauthorized("The session token is invalid, expired or revoked.");
@@ -40,6 +40,7 @@ public static partial class SocketEndpoint
                 if (token is null)
                 {
                     token = await ReadAuthFrameAsync(socket, context.RequestAborted);
+                    revocationsBefore = revocations.Announced;
                     session = token is null ? null : await credentials.FindSessionAsync(token);
                 }
                 if (session is null)
@@ -51,23 +52,26 @@ public static partial class SocketEndpoint
                 using var connection = new SocketConnection(socket, session.Caller, session.ExpiresAt, links, urls.BaseOf(context.Request));
                 using var stopping = lifetime.ApplicationStopping.Register(() =>
                     connection.Close(WebSocketCloseStatus.EndpointUnavailable, "The server is shutting down; reconnect and resume."));
-                await RunAsync(connection, token!, credentials, connections, requests, presence, feed,
+                var revokedMeanwhile = () => revocations.Announced != revocationsBefore;
+                await RunAsync(connection, token!, revokedMeanwhile, credentials, connections, requests, presence, feed,
                     loggers.CreateLogger(typeof(SocketEndpoint)), context.RequestAborted);
                 return Results.Empty;
             })
             .WithTags("Client").WithSummary("The WebSocket: events out, requests in (see docs/socket.md)");
     }
 
-    private static async Task RunAsync(SocketConnection connection, string token, CredentialStore credentials, ConnectionRegistry connections,
-        SocketRequests requests, PresenceService presence, UserEventFeed feed, ILogger logger, CancellationToken aborted)
+    private static async Task RunAsync(SocketConnection connection, string token, Func<bool> revokedMeanwhile, CredentialStore credentials,
+        ConnectionRegistry connections, SocketRequests requests, PresenceService presence, UserEventFeed feed, ILogger logger, CancellationToken aborted)
     {
         var caller = connection.Caller;
         // Registered before anything is read, so no commit and no revocation can fall between the checks below and delivery.
+        // A revocation acted on after the session lookup and before this registration could not close the socket, so
+        // then the session is looked up again; otherwise the first lookup stands.
         var first = connections.Add(connection);
         var writer = connection.WriteLoopAsync();
         try
         {
-            if (await credentials.FindSessionAsync(token) is null)
+            if (revokedMeanwhile() && await credentials.FindSessionAsync(token) is null)
             {
                 connection.Close(WebSocketCloseStatus.PolicyViolation, "The session was revoked.");
                 return;
@@ -92,63 +96,44 @@ public static partial class SocketEndpoint
 
     private static async Task ReadLoopAsync(SocketConnection connection, SocketRequests requests, CancellationToken aborted)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(MaxFrameBytes + 1);
         // Closing ends the loop at once without cancelling the receive (which would abort the socket before
         // its close frame); the abandoned receive ends with the close handshake or the cut-off.
         var closed = Task.Delay(Timeout.Infinite, connection.Closing);
-        var bufferStillInUse = false;
-        try
+        var firstRequest = true;
+        while (true)
         {
-            var firstRequest = true;
-            while (true)
+            var receiving = ClientFrames.ReceiveAsync(connection.Socket, aborted);
+            if (await Task.WhenAny(receiving, closed) != receiving)
             {
-                var receiving = ReceiveFrameAsync(connection.Socket, buffer, aborted);
-                if (await Task.WhenAny(receiving, closed) != receiving)
-                {
-                    _ = receiving.ContinueWith(r => r.Exception, TaskScheduler.Default);
-                    bufferStillInUse = true;
-                    return;
-                }
-                var (length, kind) = await receiving;
-                if (kind == WebSocketMessageType.Close) return;
-                if (length > MaxFrameBytes)
-                {
-                    connection.Close(WebSocketCloseStatus.MessageTooBig, $"Frames are limited to {MaxFrameBytes} bytes.");
-                    return;
-                }
-                if (kind == WebSocketMessageType.Binary)
-                {
-                    connection.Send(Frames.Error(null, ErrorCodes.InvalidFrame, "Send frames as JSON text."));
-                    continue;
-                }
-                await requests.HandleAsync(connection, buffer.AsMemory(0, length));
-                if (firstRequest)
-                {
-                    firstRequest = false;
-                    connection.GoLive();
-                }
+                _ = receiving.ContinueWith(DisposeAbandoned, TaskScheduler.Default);
+                return;
             }
-        }
-        finally
-        {
-            // A receive left running may still write into the buffer; then it goes to the garbage collector, not back to the pool.
-            if (!bufferStillInUse) ArrayPool<byte>.Shared.Return(buffer);
+            using var frame = await receiving;
+            if (frame.Kind == WebSocketMessageType.Close) return;
+            if (frame.TooBig)
+            {
+                connection.Close(WebSocketCloseStatus.MessageTooBig, $"Frames are limited to {MaxFrameBytes} bytes.");
+                return;
+            }
+            if (frame.Kind == WebSocketMessageType.Binary)
+            {
+                connection.Send(Frames.Error(null, ErrorCodes.InvalidFrame, "Send frames as JSON text."));
+                continue;
+            }
+            await requests.HandleAsync(connection, frame.Data);
+            if (firstRequest)
+            {
+                firstRequest = false;
+                connection.GoLive();
+            }
         }
     }
 
-    /// <summary>Reads one whole message into <paramref name="buffer"/>; a length past the frame limit means it was too big (the rest is skipped).</summary>
-    private static async Task<(int Length, WebSocketMessageType Kind)> ReceiveFrameAsync(WebSocket socket, byte[] buffer, CancellationToken cancel)
+    /// <summary>A receive left running when its socket closed: its buffer goes back to the pool once it ends.</summary>
+    private static void DisposeAbandoned(Task<ClientFrame> receiving)
     {
-        var length = 0;
-        while (true)
-        {
-            var room = buffer.Length - length;
-            var result = await socket.ReceiveAsync(room > 0 ? buffer.AsMemory(length, room) : buffer.AsMemory(buffer.Length - 1, 1), cancel);
-            if (result.MessageType == WebSocketMessageType.Close) return (0, WebSocketMessageType.Close);
-            length = Math.Min(length + result.Count, buffer.Length);
-            if (result.EndOfMessage) return (length, result.MessageType);
-            if (length > MaxFrameBytes) return (length, result.MessageType);
-        }
+        if (receiving.IsCompletedSuccessfully) receiving.Result.Dispose();
+        else _ = receiving.Exception;
     }
 
     /// <summary>
@@ -158,18 +143,18 @@ public static partial class SocketEndpoint
     /// </summary>
     private static async Task<string?> ReadAuthFrameAsync(WebSocket socket, CancellationToken aborted)
     {
-        var buffer = new byte[MaxFrameBytes + 1];
-        var receiving = ReceiveFrameAsync(socket, buffer, aborted);
+        var receiving = ClientFrames.ReceiveAsync(socket, aborted);
         try
         {
             if (await Task.WhenAny(receiving, Task.Delay(AuthTimeout, aborted)) != receiving)
             {
+                _ = receiving.ContinueWith(DisposeAbandoned, TaskScheduler.Default);
                 await RefuseAsync(socket, ErrorCodes.AuthenticationTimeout, "No auth frame arrived within 10 seconds.");
                 if (await Task.WhenAny(receiving, Task.Delay(SocketConnection.CloseGrace, aborted)) != receiving) socket.Abort();
                 return null;
             }
-            var (length, kind) = await receiving;
-            if (kind == WebSocketMessageType.Text && length <= MaxFrameBytes && ReadAuthToken(buffer.AsSpan(0, length)) is { } token) return token;
+            using var frame = await receiving;
+            if (frame.Kind == WebSocketMessageType.Text && !frame.TooBig && ReadAuthToken(frame.Data.Span) is { } token) return token;
             await RefuseAsync(socket, ErrorCodes.Unauthorized, "Authenticate first: {\"type\":\"auth\",\"payload\":{\"token\":\"...\"}} with a valid session token.");
         }
         catch (Exception error) when (error is WebSocketException or OperationCanceledException)
