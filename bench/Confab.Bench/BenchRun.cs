@@ -62,12 +62,24 @@ public static class BenchRun
         return 0;
     }
 
-    /// <summary>The scenarios to run, in order; <c>all</c> also runs persist on both stores when PostgreSQL is there.</summary>
+    /// <summary>The stores persist and history run on: the run's store, or in <c>all</c> SQLite and PostgreSQL when it is there.</summary>
+    private static bool[] StoresFor(BenchContext context, bool all) =>
+        all && context.PostgresServer is not null && context.Options.Url is null ? [false, true] : [context.OnPostgres];
+
+    /// <summary>The scenarios to run, in order; <c>all</c> runs persist and history on both stores when PostgreSQL is there.</summary>
     private static IEnumerable<(string Name, Func<Task<ScenarioReport>> Run)> Plan(BenchContext context)
     {
         var all = context.Options.Scenario == "all";
         bool Wants(string name) => all || context.Options.Scenario == name;
         if (Wants("idle")) yield return ("idle", () => IdleScenario.RunAsync(context));
         if (Wants("fanout")) yield return ("fanout", () => FanoutScenario.RunAsync(context));
+        if (Wants("chatmix")) yield return ("chatmix", () => ChatmixScenario.RunAsync(context));
+        foreach (var postgres in StoresFor(context, all))
+        {
+            if (Wants("persist")) yield return ("persist", () => PersistScenario.RunAsync(context, postgres));
+            if (Wants("history")) yield return ("history", () => HistoryScenario.RunAsync(context, postgres));
+        }
+        if (Wants("resume")) yield return ("resume", () => ResumeScenario.RunAsync(context));
+        if (Wants("cluster")) yield return ("cluster", () => ClusterScenario.RunAsync(context));
     }
 }

@@ -14,12 +14,16 @@ public static class ServerProcess
 
     public static async Task BuildAsync()
     {
-        var build = Process.Start(new ProcessStartInfo("dotnet", "build -c Release src/Confab.Server --nologo -v q")
+        using var build = Process.Start(new ProcessStartInfo("dotnet", "build -c Release src/Confab.Server --nologo -v q")
         {
             WorkingDirectory = RepositoryRoot(),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
         })!;
+        var output = build.StandardOutput.ReadToEndAsync();
+        var errors = build.StandardError.ReadToEndAsync();
         await build.WaitForExitAsync();
-        if (build.ExitCode != 0) throw new InvalidOperationException("Building the server failed.");
+        if (build.ExitCode != 0) throw new InvalidOperationException($"Building the server failed:{Environment.NewLine}{await output}{await errors}");
     }
 
     /// <summary>Starts a server over <paramref name="dataDirectory"/>, on PostgreSQL when a connection string is given.</summary>

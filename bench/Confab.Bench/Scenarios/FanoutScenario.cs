@@ -18,6 +18,8 @@ public static class FanoutScenario
     private const int ReceiveBuffer = 8 * 1024;
     private const double TargetSubscribers = 1_000;
     private const double TargetDeliveriesPerSecond = 200_000;
+    private const int WarmUpTag = 99;
+    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(1);
 
     private sealed record Ladder(int Subscribers, List<StepResult> Steps)
     {
@@ -78,7 +80,7 @@ public static class FanoutScenario
             foreach (var s in mine.Steps) report.Note($"confab {size}: {s.Describe()}");
             foreach (var s in theirs.Steps) report.Note($"ceiling {size}: {s.Describe()}");
         }
-        report.Note($"steps of {step.TotalSeconds:F0} s, the rate doubling until p99 > 50 ms, a loss, or the senders fall 5 % behind; "
+        report.Note($"after a 1 s warm-up (not counted), steps of {step.TotalSeconds:F0} s, the rate doubling until p99 > 50 ms, a loss, or the senders fall 5 % behind; "
             + "a generator CPU near 100 % means the generator, not the server, was the limit");
         report.Details["confab"] = confab;
         report.Details["ceiling"] = ceiling;
@@ -93,8 +95,10 @@ public static class FanoutScenario
         await Task.Delay(TimeSpan.FromSeconds(1));
         var groups = new[] { new ReceiverGroup("subscribers", recorder, fleet.Sockets.Length) };
         var ladder = new Ladder(subscriberTokens.Length, []);
-        // Start where the step delivers 20,000/s, then double: a handful of steps reach any server's limit.
-        for (var rate = Math.Max(5.0, 20_000.0 / subscriberTokens.Length); ladder.Steps.Count < 12; rate *= 2)
+        // Start where a step delivers 10,000/s, then double: a handful of steps reach any server's limit.
+        var firstRate = Math.Max(5.0, 10_000.0 / subscriberTokens.Length);
+        await RateStep.RunAsync([server], senders, groups, firstRate, WarmUp, tag: WarmUpTag);
+        for (var rate = firstRate; ladder.Steps.Count < 12; rate *= 2)
         {
             var result = await RateStep.RunAsync([server], senders, groups, rate, step, tag: ladder.Steps.Count);
             ladder.Steps.Add(result);
