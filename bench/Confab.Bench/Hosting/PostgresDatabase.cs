@@ -19,6 +19,8 @@ public sealed class PostgresDatabase : IAsyncDisposable
         ConnectionString = connectionString;
     }
 
+    public const int MaxPoolSizePerNode = 30;
+
     public string ConnectionString { get; }
 
     /// <summary>
@@ -51,7 +53,8 @@ public sealed class PostgresDatabase : IAsyncDisposable
     {
         var name = $"confab_bench_{Guid.NewGuid():N}"[..30];
         await ExecuteAsync(serverConnectionString, $"CREATE DATABASE {name}");
-        var connectionString = new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = name, MaxPoolSize = 200 }.ConnectionString;
+        // PostgreSQL allows 100 connections by default, shared with anyone else on the machine: two nodes of 30 fit.
+        var connectionString = new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = name, MaxPoolSize = MaxPoolSizePerNode }.ConnectionString;
         return new PostgresDatabase(serverConnectionString, name, connectionString);
     }
 

@@ -6,7 +6,7 @@ using Confab.Bench.Setup;
 namespace Confab.Bench.Scenarios;
 
 /// <summary>
-/// One room of S subscribers (one cheap raw socket each) and four sender sockets sending stamped messages
+/// One room of S subscribers (one cheap raw socket each) and 16 sender sockets sending stamped messages
 /// (<c>message.send</c> over the socket) at a doubling rate, a few seconds a step, until a step's p99 passes
 /// 50 ms, a delivery is lost or the rate cannot be kept; the highest rate held and its deliveries/s are the
 /// result. The same against the ceiling, and Confab as a ratio of it.
@@ -14,7 +14,7 @@ namespace Confab.Bench.Scenarios;
 public static class FanoutScenario
 {
     private const double P99BoundMs = 50;
-    private const int Senders = 4;
+    private const int Senders = 16;
     private const int ReceiveBuffer = 8 * 1024;
     private const double TargetSubscribers = 1_000;
     private const double TargetDeliveriesPerSecond = 200_000;
@@ -81,7 +81,8 @@ public static class FanoutScenario
             foreach (var s in theirs.Steps) report.Note($"ceiling {size}: {s.Describe()}");
         }
         report.Note($"after a 1 s warm-up (not counted), steps of {step.TotalSeconds:F0} s, the rate doubling until p99 > 50 ms, a loss, or the senders fall 5 % behind; "
-            + "a generator CPU near 100 % means the generator, not the server, was the limit");
+            + "a generator CPU near 100 % means the generator, not the server, was the limit; "
+            + "lost = not delivered within 2 s of the step's end; sends are message.send frames over the socket (cheaper for the server than REST)");
         report.Details["confab"] = confab;
         report.Details["ceiling"] = ceiling;
         return report;
