@@ -11,11 +11,11 @@ public static class Shown
 
     public static string Count(double count) => double.IsNaN(count) ? "n/a" : count.ToString("N0", CultureInfo.InvariantCulture);
 
-    public static string KiB(double bytes) => (bytes / 1024).ToString("F1", CultureInfo.InvariantCulture) + " KiB";
+    public static string KiB(double bytes) => double.IsNaN(bytes) ? "n/a" : (bytes / 1024).ToString("F1", CultureInfo.InvariantCulture) + " KiB";
 
-    public static string MiB(double bytes) => (bytes / 1048576).ToString("F1", CultureInfo.InvariantCulture) + " MiB";
+    public static string MiB(double bytes) => double.IsNaN(bytes) ? "n/a" : (bytes / 1048576).ToString("F1", CultureInfo.InvariantCulture) + " MiB";
 
-    public static string Ratio(double ratio) => double.IsNaN(ratio) ? "n/a" : ratio.ToString("F2", CultureInfo.InvariantCulture) + "x";
+    public static string Ratio(double ratio) => double.IsFinite(ratio) ? ratio.ToString("F2", CultureInfo.InvariantCulture) + "x" : "n/a";
 
     public static string Seconds(double seconds) => seconds.ToString("F2", CultureInfo.InvariantCulture) + " s";
 

@@ -65,11 +65,13 @@ public static class ChatmixScenario
         await Task.Delay(TimeSpan.FromSeconds(1));
 
         var before = server.Sample();
+        var generatorBefore = BenchContext.GeneratorCpuSeconds();
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, users).Select(i => ChatAsync(chat, sockets[i], conversationOf[i / Members], duration, new Random(i))));
         await Task.Delay(TimeSpan.FromSeconds(2));
         var seconds = clock.Elapsed.TotalSeconds;
         var after = server.Sample();
+        var generatorShare = (BenchContext.GeneratorCpuSeconds() - generatorBefore) / seconds;
         await SocketFleet.CloseAllAsync(sockets);
 
         var delivery = chat.Deliveries.Latencies.Summary();
@@ -85,6 +87,7 @@ public static class ChatmixScenario
             .Row("deliveries (not there 2 s after the end)", delivery.Count, $"{delivery.Count:N0} of {expected:N0} ({expected - delivery.Count:N0})")
             .Row("read receipts sent", chat.Reads, Shown.Count(chat.Reads))
             .Row("server CPU", cpuShare, after is null ? "n/a" : $"{after.Value.CpuSeconds - before!.Value.CpuSeconds:F1} s = {Shown.Percent(cpuShare)} of a core")
+            .Row("generator CPU", generatorShare, $"{Shown.Percent(generatorShare)} of a core")
             .Row("server RSS", after?.ResidentBytes, after is null ? "n/a" : Shown.MiB(after.Value.ResidentBytes))
             .Note("each user: typing, ~1 s later a message, then 10-20 s of quiet; receivers mark each message read 1 s after it arrives");
         report.Details["delivery"] = delivery;

@@ -66,7 +66,7 @@ public static class FanoutScenario
         {
             var size = mine.Subscribers;
             var isTarget = size == TargetSubscribers;
-            var ratio = mine.HeldDeliveriesPerSecond / theirs.HeldDeliveriesPerSecond;
+            var ratio = theirs.HeldDeliveriesPerSecond > 0 ? mine.HeldDeliveriesPerSecond / theirs.HeldDeliveriesPerSecond : double.NaN;
             report
                 .Row($"fanout {size}: highest rate held", mine.Held?.Rate, mine.Held is null ? "none" : $"{mine.Held.Rate:N0} msgs/s")
                 .Row($"fanout {size}: deliveries/s held", mine.HeldDeliveriesPerSecond, Shown.PerSecond(mine.HeldDeliveriesPerSecond),

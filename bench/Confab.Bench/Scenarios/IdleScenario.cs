@@ -14,9 +14,10 @@ public static class IdleScenario
 {
     private const int ReceiveBuffer = 512;
 
-    private sealed record IdleFigures(int Sockets, int Failures, string? FirstError, double ConnectsPerSecond, long RssBefore, long RssAfter)
+    /// <summary>RSS is null for a server the bench did not start (--url).</summary>
+    private sealed record IdleFigures(int Sockets, int Failures, string? FirstError, double ConnectsPerSecond, long? RssBefore, long? RssAfter)
     {
-        public double BytesPerSocket => Sockets == 0 ? double.NaN : (RssAfter - RssBefore) / (double)Sockets;
+        public double BytesPerSocket => Sockets == 0 || RssBefore is null || RssAfter is null ? double.NaN : (RssAfter.Value - RssBefore.Value) / (double)Sockets;
     }
 
     public static async Task<ScenarioReport> RunAsync(BenchContext context)
@@ -41,7 +42,7 @@ public static class IdleScenario
             .Row("authenticated sockets", confab.Sockets, $"{confab.Sockets:N0} of {count:N0}", Target.NoLessThan(count, $"{count:N0}"))
             .Row("server memory per socket", confab.BytesPerSocket, Shown.KiB(confab.BytesPerSocket), Target.NoMoreThan(16 * 1024, "<= 16 KiB (stretch 8)"))
             .Row("connects/s", confab.ConnectsPerSecond, Shown.PerSecond(confab.ConnectsPerSecond), Target.NoLessThan(1_000, ">= 1,000/s"))
-            .Row("server RSS before / with sockets", confab.RssAfter, $"{Shown.MiB(confab.RssBefore)} / {Shown.MiB(confab.RssAfter)}")
+            .Row("server RSS before / with sockets", confab.RssAfter, $"{Shown.MiB(confab.RssBefore ?? double.NaN)} / {Shown.MiB(confab.RssAfter ?? double.NaN)}")
             .Row("ceiling memory per socket", ceiling.BytesPerSocket, Shown.KiB(ceiling.BytesPerSocket))
             .Row("ceiling connects/s", ceiling.ConnectsPerSecond, Shown.PerSecond(ceiling.ConnectsPerSecond))
             .Row("memory per socket vs ceiling", confab.BytesPerSocket / ceiling.BytesPerSocket, Shown.Ratio(confab.BytesPerSocket / ceiling.BytesPerSocket))
@@ -58,10 +59,10 @@ public static class IdleScenario
     private static async Task<IdleFigures> MeasureAsync(ServerUnderTest server, IReadOnlyList<string?> tokens, TimeSpan settle)
     {
         await Task.Delay(settle);
-        var before = server.Sample()?.ResidentBytes ?? 0;
+        var before = server.Sample()?.ResidentBytes;
         var fleet = await SocketFleet.ConnectAsync(server, tokens, ReceiveBuffer, _ => _ => { }, goLive: false);
         await Task.Delay(settle);
-        var after = server.Sample()?.ResidentBytes ?? 0;
+        var after = server.Sample()?.ResidentBytes;
         await SocketFleet.CloseAllAsync(fleet.Sockets);
         return new IdleFigures(fleet.Sockets.Length, fleet.Failures, fleet.FirstError, fleet.ConnectsPerSecond, before, after);
     }
