@@ -68,11 +68,11 @@ public static class BenchRun
         return 0;
     }
 
-    /// <summary>The stores persist and history run on: the run's store, or with <paramref name="both"/> SQLite and PostgreSQL when it is there.</summary>
-    private static bool[] StoresFor(BenchContext context, bool both) =>
-        both && context.PostgresServer is not null && context.Options.Url is null ? [false, true] : [context.OnPostgres];
+    /// <summary>The stores persist and history run on: the run's store, or in <c>all</c> SQLite and PostgreSQL when it is there.</summary>
+    private static bool[] StoresFor(BenchContext context, bool all) =>
+        all && context.PostgresServer is not null && context.Options.Url is null ? [false, true] : [context.OnPostgres];
 
-    /// <summary>The scenarios to run, in order; <c>all</c> runs persist and history on both stores when PostgreSQL is there.</summary>
+    /// <summary>The scenarios to run, in order.</summary>
     private static IEnumerable<(string Name, Func<Task<ScenarioReport>> Run)> Plan(BenchContext context)
     {
         var all = context.Options.Scenario == "all";
@@ -83,15 +83,7 @@ public static class BenchRun
         foreach (var postgres in StoresFor(context, all))
         {
             if (Wants("persist")) yield return ("persist", () => PersistScenario.RunAsync(context, postgres));
-        }
-        foreach (var postgres in StoresFor(context, all && !context.Options.Quick))
-        {
             if (Wants("history")) yield return ("history", () => HistoryScenario.RunAsync(context, postgres));
-        }
-        if (all && context.Options.Quick && StoresFor(context, all).Length > 1)
-        {
-            yield return ("history", () => Task.FromResult(new ScenarioReport("history", "history on PostgreSQL: skipped in all --quick")
-                .Note("its set-up (1,000 conversations through the API, then seeding) takes about two minutes on PostgreSQL; run `all` or `history --quick --postgres`")));
         }
         if (Wants("resume")) yield return ("resume", () => ResumeScenario.RunAsync(context));
         if (Wants("cluster")) yield return ("cluster", () => ClusterScenario.RunAsync(context));

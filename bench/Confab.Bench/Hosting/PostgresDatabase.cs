@@ -19,7 +19,7 @@ public sealed class PostgresDatabase : IAsyncDisposable
         ConnectionString = connectionString;
     }
 
-    public const int MaxPoolSizePerNode = 30;
+    public const int MaxPoolSizePerNode = 20;
 
     public string ConnectionString { get; }
 
@@ -53,7 +53,7 @@ public sealed class PostgresDatabase : IAsyncDisposable
     {
         var name = $"confab_bench_{Guid.NewGuid():N}"[..30];
         await ExecuteAsync(serverConnectionString, $"CREATE DATABASE {name}");
-        // PostgreSQL allows 100 connections by default, shared with anyone else on the machine: two nodes of 30 fit.
+        // PostgreSQL allows 100 connections by default, shared with anyone else on the machine: two nodes of 20 fit.
         var connectionString = new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = name, MaxPoolSize = MaxPoolSizePerNode }.ConnectionString;
         return new PostgresDatabase(serverConnectionString, name, connectionString);
     }

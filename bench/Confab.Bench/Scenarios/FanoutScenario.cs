@@ -31,7 +31,7 @@ public static class FanoutScenario
     public static async Task<ScenarioReport> RunAsync(BenchContext context)
     {
         int[] rooms = context.Options.Quick ? [100, 1_000] : [100, 1_000, 5_000];
-        var step = TimeSpan.FromSeconds(context.Options.Size(3, 5));
+        var step = TimeSpan.FromSeconds(context.Options.Size(2, 5));
         var report = new ScenarioReport("fanout", $"fanout: rooms of {string.Join(", ", rooms)} subscribers on {context.StoreName(context.OnPostgres)}, then on the ceiling");
 
         var confab = new List<Ladder>();

@@ -23,7 +23,7 @@ public static class IdleScenario
     public static async Task<ScenarioReport> RunAsync(BenchContext context)
     {
         var count = context.Options.Size(2_000, 18_000);
-        var settle = TimeSpan.FromSeconds(context.Options.Size(3, 5));
+        var settle = TimeSpan.FromSeconds(context.Options.Size(2, 5));
         var report = new ScenarioReport("idle", $"idle: {count:N0} sockets on {context.StoreName(context.OnPostgres)}, then on the ceiling");
 
         IdleFigures confab;
