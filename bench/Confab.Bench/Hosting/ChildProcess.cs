@@ -6,7 +6,8 @@ namespace Confab.Bench.Hosting;
 
 /// <summary>
 /// A server the bench starts as its own pinned process, so its CPU and memory are its own and can be read
-/// from /proc. Keeps the last lines of its output to explain a failed start.
+/// from /proc. Keeps the last lines of its output to explain a failed start, and shows them when it stops
+/// after logging an error (a console log line starting <c>fail:</c> or <c>crit:</c>).
 /// </summary>
 public sealed class ChildProcess : IAsyncDisposable
 {
@@ -14,6 +15,7 @@ public sealed class ChildProcess : IAsyncDisposable
 
     private readonly Process process;
     private readonly Queue<string> lastLines = new();
+    private string? firstError;
 
     private ChildProcess(Process process, Uri address)
     {
@@ -63,6 +65,8 @@ public sealed class ChildProcess : IAsyncDisposable
         if (line is null) return;
         lock (lastLines)
         {
+            if (firstError is null && (line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal)))
+                firstError = line;
             lastLines.Enqueue(line);
             if (lastLines.Count > KeptLines) lastLines.Dequeue();
         }
@@ -103,5 +107,7 @@ public sealed class ChildProcess : IAsyncDisposable
             await process.WaitForExitAsync();
         }
         process.Dispose();
+        if (firstError is not null)
+            await Console.Error.WriteLineAsync($"  server {Address} logged errors, first: {firstError}; its last lines:{Environment.NewLine}{LastOutput()}");
     }
 }
