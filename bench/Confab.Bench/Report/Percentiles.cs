@@ -1,4 +1,4 @@
-namespace Confab.Bench;
+namespace Confab.Bench.Report;
 
 /// <summary>Latency figures from a set of samples, in milliseconds.</summary>
 public sealed record Percentiles(int Count, double P50, double P90, double P99, double P999, double Max)
@@ -10,6 +10,4 @@ public sealed record Percentiles(int Count, double P50, double P90, double P99, 
         double At(double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
         return new Percentiles(sorted.Length, At(0.50), At(0.90), At(0.99), At(0.999), sorted[^1]);
     }
-
-    public override string ToString() => $"p50 {P50:F2} ms, p90 {P90:F2} ms, p99 {P99:F2} ms, p99.9 {P999:F2} ms, max {Max:F2} ms (n={Count})";
 }

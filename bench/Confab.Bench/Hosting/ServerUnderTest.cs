@@ -1,0 +1,26 @@
+namespace Confab.Bench.Hosting;
+
+/// <summary>A server a scenario talks to: a Confab node or the ceiling, and its process when the bench started it.</summary>
+public sealed class ServerUnderTest(Uri address, bool speaksConfab, ChildProcess? process)
+{
+    public Uri Address { get; } = address;
+
+    /// <summary>Confab wants a session token and a <c>resume</c> to go live at once; the ceiling wants neither.</summary>
+    public bool SpeaksConfab { get; } = speaksConfab;
+
+    /// <summary>The process's CPU and memory, or null for a server the bench did not start (--url).</summary>
+    public ProcessSample? Sample() => process?.Sample();
+
+    public Uri SocketUri(string? token)
+    {
+        var socket = new UriBuilder(Address) { Scheme = Address.Scheme == "https" ? "wss" : "ws" };
+        if (!SpeaksConfab)
+        {
+            socket.Path = CeilingServer.SocketPath;
+            return socket.Uri;
+        }
+        socket.Path = "/v1/socket";
+        socket.Query = $"token={Uri.EscapeDataString(token ?? throw new ArgumentNullException(nameof(token)))}";
+        return socket.Uri;
+    }
+}

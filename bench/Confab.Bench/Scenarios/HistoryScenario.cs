@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using Confab.Bench.Load;
+using Confab.Bench.Report;
+using Confab.Bench.Setup;
+
+namespace Confab.Bench.Scenarios;
+
+/// <summary>
+/// Reading history: a conversation of N messages read a page of 50 at a time before a message at a random
+/// depth, and the conversation list (first page of 50) of a user in 1,000 conversations of two, each with a
+/// message. One of each is made through the API, the rest seeded straight into the store (<see cref="HistorySeeder"/>).
+/// Sequential requests over loopback HTTP, timed at the client, after a warm-up.
+/// </summary>
+public static class HistoryScenario
+{
+    private const int ListConversations = 1_000;
+    private const int PageSize = 50;
+    private const int WarmUp = 30;
+
+    public static async Task<ScenarioReport> RunAsync(BenchContext context, bool postgres)
+    {
+        var messages = context.Options.Size(100_000, 1_000_000);
+        var report = new ScenarioReport("history", $"history on {context.StoreName(postgres)}: a {messages:N0}-message conversation, a user in {ListConversations:N0} conversations");
+        await using var deployment = await context.StartConfabAsync(postgres);
+        if (!deployment.Owned) return report.Note("skipped: seeding writes the store directly, which needs a server the bench starts itself (no --url)");
+
+        string reader, conversation, template, lister, listSample;
+        using (var setupApi = context.Api(deployment))
+        {
+            var backend = await setupApi.TenantAsync();
+            var userIds = BenchApi.NewUserIds("hist", 3);
+            var tokens = await BenchApi.UsersWithTokensAsync(backend, userIds);
+            (reader, lister) = (tokens[0], tokens[2]);
+            conversation = await setupApi.GroupAsync(reader, [userIds[1]]);
+            template = (await setupApi.AsUser(reader).Messages.SendAsync(conversation, new SendMessageRequest { Text = "history message 1" })).Message.Id;
+            listSample = await setupApi.GroupAsync(lister, [userIds[1]]);
+            await setupApi.AsUser(lister).Messages.SendAsync(listSample, new SendMessageRequest { Text = "hello" });
+        }
+
+        var seeding = Stopwatch.StartNew();
+        await deployment.StopAsync();
+        await using (var seeder = await HistorySeeder.OpenAsync(deployment.Database?.ConnectionString, deployment.SqliteFile))
+        {
+            await seeder.GrowConversationAsync(template, messages);
+            await seeder.CopyConversationAsync(listSample, ListConversations);
+        }
+        await deployment.StartNodesAsync();
+        report.Note($"seeded {messages:N0} messages and {ListConversations - 1:N0} conversations in {seeding.Elapsed.TotalSeconds:F1} s "
+            + "(server stopped, rows copied in the store, server started again)");
+
+        using var api = context.Api(deployment);
+        var listed = await CountConversationsAsync(api.AsUser(lister));
+        var measured = context.Options.Size(300, 1_000);
+        var budget = TimeSpan.FromSeconds(context.Options.Size(5, 60));
+        var random = new Random(7);
+        var pages = await TimeAsync(api, reader, measured, budget, () =>
+        {
+            var before = random.NextInt64(PageSize + 1, messages + 1);
+            return $"v1/conversations/{conversation}/messages?limit={PageSize}&beforeId={HistorySeeder.MessageIdFor(template, before)}";
+        });
+        var newest = await TimeAsync(api, reader, measured, budget, () => $"v1/conversations/{conversation}/messages?limit={PageSize}");
+        var list = await TimeAsync(api, lister, measured, budget, () => $"v1/conversations?limit={PageSize}");
+
+        report
+            .Row("history page at a random depth p50", pages.P50, Shown.Milliseconds(pages.P50))
+            .Row("history page at a random depth p99", pages.P99, $"{Shown.Milliseconds(pages.P99)} (n={pages.Count})", Target.NoMoreThan(5, "<= 5 ms"))
+            .Row("newest history page p50 / p99", newest.P99, $"{Shown.Milliseconds(newest.P50)} / {Shown.Milliseconds(newest.P99)}", Target.NoMoreThan(5, "<= 5 ms (p99)"))
+            .Row("conversation list (1,000) p50", list.P50, Shown.Milliseconds(list.P50))
+            .Row("conversation list (1,000) p99", list.P99, $"{Shown.Milliseconds(list.P99)} (n={list.Count})", Target.NoMoreThan(20, "<= 20 ms"))
+            .Row("conversations in the user's list", listed, Shown.Count(listed), Target.NoLessThan(ListConversations, $"{ListConversations:N0}"))
+            .Note($"up to {measured} sequential GETs of {PageSize} each (as many as fit in {budget.TotalSeconds:F0} s) after up to {WarmUp} warm-up ones; pages before a message id (beforeId) at a uniformly random seq");
+        report.Details["randomDepthPage"] = pages;
+        report.Details["newestPage"] = newest;
+        report.Details["conversationList"] = list;
+        return report;
+    }
+
+    /// <summary>Walks the whole list, 200 at a time: proves the seeded conversations are there for the user.</summary>
+    private static async Task<int> CountConversationsAsync(ConfabClient user)
+    {
+        var count = 0;
+        string? cursor = null;
+        do
+        {
+            var page = await user.Conversations.ListAsync(new ConversationListQuery { Limit = 200, Cursor = cursor });
+            count += page.Items.Count;
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+        return count;
+    }
+
+    /// <summary>
+    /// Times <paramref name="measured"/> sequential GETs, or as many as fit in <paramref name="budget"/>, after a
+    /// warm-up of a few requests (at most a quarter of the budget).
+    /// </summary>
+    private static async Task<Percentiles> TimeAsync(BenchApi api, string token, int measured, TimeSpan budget, Func<string> nextPath)
+    {
+        var warmingUp = Stopwatch.StartNew();
+        for (var i = 0; i < WarmUp && warmingUp.Elapsed < budget / 4; i++) await GetAsync(api, token, nextPath());
+        var latencies = new LatencyRecorder();
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < measured && clock.Elapsed < budget; i++) latencies.Add(await GetAsync(api, token, nextPath()));
+        return latencies.Summary();
+    }
+
+    /// <summary>One GET, read to the end; its time in milliseconds.</summary>
+    private static async Task<double> GetAsync(BenchApi api, string token, string path)
+    {
+        using var request = BenchApi.UserRequest(HttpMethod.Get, path, token);
+        var started = Stopwatch.GetTimestamp();
+        using var response = await api.Http.SendAsync(request);
+        await response.Content.LoadIntoBufferAsync();
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        response.EnsureSuccessStatusCode();
+        return elapsed;
+    }
+}

@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using Confab.Bench.Hosting;
+using Confab.Bench.Load;
+using Confab.Bench.Report;
+using Confab.Bench.Setup;
+
+namespace Confab.Bench.Scenarios;
+
+/// <summary>
+/// 64 senders, each in its own conversation of one tenant, sending as fast as their answers come back for a
+/// fixed time: first over REST (one request at a time each), then over the socket (one message.send in
+/// flight each). Throughput counts the answered sends; the conversations' newest seq, read back over the API,
+/// says how many were stored, so a loss shows.
+/// </summary>
+public static class PersistScenario
+{
+    private const int Senders = 64;
+
+    private sealed record PhaseFigures(string Transport, long Acked, long Failed, long Stored, double Seconds, Percentiles SendLatency,
+        double ServerCpuShare, double GeneratorCpuShare)
+    {
+        public double PerSecond => Acked / Seconds;
+    }
+
+    public static async Task<ScenarioReport> RunAsync(BenchContext context, bool postgres)
+    {
+        var duration = TimeSpan.FromSeconds(context.Options.Size(5, 15));
+        var store = context.StoreName(postgres);
+        var report = new ScenarioReport("persist", $"persist on {store}: {Senders} senders, {duration.TotalSeconds:F0} s over REST then {duration.TotalSeconds:F0} s over the socket");
+        await using var deployment = await context.StartConfabAsync(postgres);
+        var server = deployment.Nodes[0];
+        using var api = context.Api(deployment);
+        var backend = await api.TenantAsync();
+        var userIds = BenchApi.NewUserIds("persist", Senders + 1);
+        var tokens = await BenchApi.UsersWithTokensAsync(backend, userIds);
+        var conversations = new string[Senders];
+        await BenchApi.ForEachAsync(Senders, async i => conversations[i] = await api.GroupAsync(tokens[i], [userIds[Senders]]));
+
+        var phases = new List<PhaseFigures>();
+        foreach (var transport in new[] { "REST", "socket" })
+        {
+            var before = await NewestSeqsAsync(api, tokens, conversations);
+            var cpuBefore = server.Sample()?.CpuSeconds ?? double.NaN;
+            var generatorBefore = BenchContext.GeneratorCpuSeconds();
+            var latencies = new LatencyRecorder();
+            long acked = 0, failed = 0;
+            var clock = Stopwatch.StartNew();
+            if (transport == "REST")
+            {
+                await Task.WhenAll(Enumerable.Range(0, Senders).Select(i =>
+                    SendOverRestAsync(api.Http, tokens[i], conversations[i], duration, latencies, () => Interlocked.Increment(ref acked), () => Interlocked.Increment(ref failed))));
+            }
+            else
+            {
+                await Task.WhenAll(Enumerable.Range(0, Senders).Select(i =>
+                    SendOverSocketAsync(server, tokens[i], conversations[i], duration, latencies, () => Interlocked.Increment(ref acked), () => Interlocked.Increment(ref failed))));
+            }
+            var seconds = clock.Elapsed.TotalSeconds;
+            var serverCpu = ((server.Sample()?.CpuSeconds ?? double.NaN) - cpuBefore) / seconds;
+            var generatorCpu = (BenchContext.GeneratorCpuSeconds() - generatorBefore) / seconds;
+            var after = await NewestSeqsAsync(api, tokens, conversations);
+            var stored = after.Zip(before, (a, b) => a - b).Sum();
+            phases.Add(new PhaseFigures(transport, acked, failed, stored, seconds, latencies.Summary(), serverCpu, generatorCpu));
+        }
+
+        var throughputTarget = postgres
+            ? Target.NoLessThan(10_000, ">= 10,000 msgs/s (within 2x of SQLite)")
+            : Target.NoLessThan(20_000, ">= 20,000 msgs/s");
+        foreach (var phase in phases)
+        {
+            report
+                .Row($"{phase.Transport}: persisted msgs/s", phase.PerSecond, Shown.PerSecond(phase.PerSecond), throughputTarget)
+                .Row($"{phase.Transport}: send p50", phase.SendLatency.P50, Shown.Milliseconds(phase.SendLatency.P50))
+                .Row($"{phase.Transport}: send p99", phase.SendLatency.P99, Shown.Milliseconds(phase.SendLatency.P99),
+                    postgres ? null : Target.NoMoreThan(20, "<= 20 ms"))
+                .Row($"{phase.Transport}: acked but not stored", phase.Acked - phase.Stored, Shown.Count(phase.Acked - phase.Stored), Target.NoMoreThan(0, "0"))
+                .Row($"{phase.Transport}: failed sends", phase.Failed, Shown.Count(phase.Failed), Target.NoMoreThan(0, "0"))
+                .Row($"{phase.Transport}: server / generator CPU", phase.ServerCpuShare,
+                    $"{Shown.Percent(phase.ServerCpuShare)} / {Shown.Percent(phase.GeneratorCpuShare)} of a core");
+        }
+        report.Note("stored = sum over the conversations of the newest seq after the phase minus before it, read back over REST");
+        report.Details["phases"] = phases;
+        return report;
+    }
+
+    private static async Task SendOverRestAsync(HttpClient http, string token, string conversationId, TimeSpan duration, LatencyRecorder latencies,
+        Action onAcked, Action onFailed)
+    {
+        var path = $"v1/conversations/{conversationId}/messages";
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < duration)
+        {
+            var body = new StringContent($$"""{"text":"{{Stamp.Text(0)}}"}""", Encoding.UTF8, "application/json");
+            using var request = BenchApi.UserRequest(HttpMethod.Post, path, token, body);
+            var started = Stopwatch.GetTimestamp();
+            using var response = await http.SendAsync(request);
+            latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            if (response.StatusCode == HttpStatusCode.Created) onAcked(); else onFailed();
+        }
+    }
+
+    private static async Task SendOverSocketAsync(ServerUnderTest server, string token, string conversationId, TimeSpan duration,
+        LatencyRecorder latencies, Action onAcked, Action onFailed)
+    {
+        TaskCompletionSource<bool>? answer = null;
+        var socket = await RawSocket.ConnectAsync(server.SocketUri(token), 16 * 1024);
+        socket.StartReading(frame =>
+        {
+            if (FrameScan.IsType(frame, FrameScan.Ack)) answer?.TrySetResult(true);
+            else if (FrameScan.IsType(frame, FrameScan.Error)) answer?.TrySetResult(false);
+        });
+        await socket.SendAsync(ConfabFrames.Resume(socket.ReadySeq));
+        var clock = Stopwatch.StartNew();
+        long requestId = 0;
+        while (clock.Elapsed < duration)
+        {
+            answer = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var started = Stopwatch.GetTimestamp();
+            await socket.SendAsync(ConfabFrames.MessageSend(ConfabFrames.RequestId(++requestId), conversationId, Stamp.Text(0)));
+            var acked = await answer.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            if (acked) onAcked(); else onFailed();
+        }
+        await socket.DisposeAsync();
+    }
+
+    /// <summary>Each conversation's newest message seq (0 when it has none), as its sender reads it.</summary>
+    private static async Task<long[]> NewestSeqsAsync(BenchApi api, string[] tokens, string[] conversations)
+    {
+        var seqs = new long[conversations.Length];
+        await BenchApi.ForEachAsync(conversations.Length, async i =>
+        {
+            var page = await api.AsUser(tokens[i]).Messages.ListAsync(conversations[i], new MessageListQuery { Limit = 1 });
+            seqs[i] = page.Items.Count > 0 ? page.Items[0].Seq : 0;
+        });
+        return seqs;
+    }
+}

@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using Confab.Bench.Hosting;
+using Confab.Bench.Load;
+using Confab.Bench.Report;
+using Confab.Bench.Setup;
+
+namespace Confab.Bench.Scenarios;
+
+/// <summary>
+/// Clients in conversations of ten go live, drop their sockets, miss 100 messages each (sent over REST while
+/// they are away), then all reconnect at once and resume from the last seq they saw. Timed per client: from
+/// the start of its connect to the <c>resumed</c> frame, by which every missed event has arrived.
+/// </summary>
+public static class ResumeScenario
+{
+    private const int GroupSize = 10;
+    private const int Missed = 100;
+    private const double TargetP99Ms = 50;
+
+    private sealed record Rejoin(double Milliseconds, int MessagesReplayed, bool Completed);
+
+    public static async Task<ScenarioReport> RunAsync(BenchContext context)
+    {
+        var clients = context.Options.Size(200, 1_000);
+        var groups = clients / GroupSize;
+        var report = new ScenarioReport("resume", $"resume on {context.StoreName(context.OnPostgres)}: {clients:N0} clients each miss {Missed} messages, then reconnect at once");
+        await using var deployment = await context.StartConfabAsync();
+        var server = deployment.Nodes[0];
+        using var api = context.Api(deployment);
+        var backend = await api.TenantAsync();
+        var userIds = BenchApi.NewUserIds("res", clients + 1);
+        var tokens = await BenchApi.UsersWithTokensAsync(backend, userIds);
+        var senderToken = tokens[clients];
+        var conversations = new string[groups];
+        await BenchApi.ForEachAsync(groups, async g => conversations[g] = await api.GroupAsync(senderToken, userIds[(g * GroupSize)..((g + 1) * GroupSize)]));
+
+        var lastSeq = new long[clients];
+        var live = await SocketFleet.ConnectAsync(server, tokens[..clients], 16 * 1024,
+            i => frame => { if (FrameScan.Seq(frame) is { } seq && seq > lastSeq[i]) lastSeq[i] = seq; }, goLive: true);
+        if (live.Failures > 0) throw new InvalidOperationException($"{live.Failures} clients could not connect: {live.FirstError}");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        await SocketFleet.CloseAllAsync(live.Sockets);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        var sending = Stopwatch.StartNew();
+        await BenchApi.ForEachAsync(groups * Missed, async m =>
+        {
+            var body = new StringContent($$"""{"text":"missed {{m}}"}""", Encoding.UTF8, "application/json");
+            using var request = BenchApi.UserRequest(HttpMethod.Post, $"v1/conversations/{conversations[m % groups]}/messages", senderToken, body);
+            using var response = await api.Http.SendAsync(request);
+            if (response.StatusCode != HttpStatusCode.Created) throw new InvalidOperationException($"Sending a missed message failed: {response.StatusCode}");
+        });
+        report.Note($"{groups * Missed:N0} missed messages sent in {sending.Elapsed.TotalSeconds:F1} s while the clients were away");
+
+        var rejoins = new Rejoin[clients];
+        var sockets = new RawSocket?[clients];
+        await Parallel.ForEachAsync(Enumerable.Range(0, clients), new ParallelOptions { MaxDegreeOfParallelism = clients }, async (i, _) =>
+            (rejoins[i], sockets[i]) = await RejoinAsync(server, tokens[i], lastSeq[i]));
+        await SocketFleet.CloseAllAsync(sockets.OfType<RawSocket>());
+
+        var times = Percentiles.Of([.. rejoins.Select(r => r.Milliseconds)]);
+        var short_ = rejoins.Count(r => !r.Completed || r.MessagesReplayed < Missed);
+        report
+            .Row("time to all missed events p50", times.P50, Shown.Milliseconds(times.P50))
+            .Row("time to all missed events p99", times.P99, Shown.Milliseconds(times.P99), Target.NoMoreThan(TargetP99Ms, "<= 50 ms"))
+            .Row("slowest client", times.Max, Shown.Milliseconds(times.Max))
+            .Row("clients missing events", short_, Shown.Count(short_), Target.NoMoreThan(0, "0"))
+            .Note("time = from the start of the reconnect to the resumed frame; each client also counts its replayed message.created frames");
+        report.Details["timeToAllMissed"] = times;
+        return report;
+    }
+
+    private static async Task<(Rejoin, RawSocket?)> RejoinAsync(ServerUnderTest server, string token, long since)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var replayed = 0;
+        var resumed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        RawSocket? socket = null;
+        try
+        {
+            socket = await RawSocket.ConnectAsync(server.SocketUri(token), 16 * 1024);
+            socket.StartReading(frame =>
+            {
+                if (FrameScan.IsType(frame, FrameScan.MessageCreated)) replayed++;
+                else if (FrameScan.IsType(frame, FrameScan.Resumed)) resumed.TrySetResult();
+            });
+            await socket.SendAsync(ConfabFrames.Resume(since, "resume"));
+            await resumed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            return (new Rejoin(Stopwatch.GetElapsedTime(started).TotalMilliseconds, replayed, true), socket);
+        }
+        catch (Exception e) when (e is TimeoutException or System.Net.WebSockets.WebSocketException or HttpRequestException)
+        {
+            return (new Rejoin(Stopwatch.GetElapsedTime(started).TotalMilliseconds, replayed, false), socket);
+        }
+    }
+}
