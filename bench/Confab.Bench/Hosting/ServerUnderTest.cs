@@ -11,6 +11,25 @@ public sealed class ServerUnderTest(Uri address, bool speaksConfab, ChildProcess
     /// <summary>The process's CPU and memory, or null for a server the bench did not start (--url).</summary>
     public ProcessSample? Sample() => process?.Sample();
 
+    /// <summary>
+    /// Waits until the server's CPU falls below a tenth of a core over half a second (at most <paramref name="limit"/>),
+    /// so that what a burst of connects set off is not measured as part of what follows; returns how long it took.
+    /// </summary>
+    public async Task<TimeSpan> SettleAsync(TimeSpan limit)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        if (Sample() is not { } previous) return TimeSpan.Zero;
+        while (waited.Elapsed < limit)
+        {
+            await Task.Delay(500);
+            var current = Sample()!.Value;
+            var busy = (current.CpuSeconds - previous.CpuSeconds) / 0.5;
+            previous = current;
+            if (busy < 0.1) break;
+        }
+        return waited.Elapsed;
+    }
+
     public Uri SocketUri(string? token)
     {
         var socket = new UriBuilder(Address) { Scheme = Address.Scheme == "https" ? "wss" : "ws" };

@@ -20,8 +20,9 @@ public static class FanoutScenario
     private const double TargetDeliveriesPerSecond = 200_000;
     private const int WarmUpTag = 99;
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan SettleLimit = TimeSpan.FromSeconds(60);
 
-    private sealed record Ladder(int Subscribers, List<StepResult> Steps)
+    private sealed record Ladder(int Subscribers, TimeSpan Settled, List<StepResult> Steps)
     {
         public StepResult? Held => Steps.LastOrDefault(s => s.Held(P99BoundMs));
 
@@ -87,6 +88,8 @@ public static class FanoutScenario
                     $"{Shown.PerSecond(theirs.HeldDeliveriesPerSecond)} (p99 {Shown.Milliseconds(theirs.Held?.Groups[0].Latency.P99 ?? double.NaN)})")
                 .Row($"fanout {size}: vs ceiling", ratio,
                     $"{Shown.PerSecond(mine.HeldDeliveriesPerSecond)} = {Shown.Ratio(ratio)} ceiling", isTarget ? Target.NoLessThan(0.5, ">= 0.5x ceiling") : null);
+            report.Note(FormattableString.Invariant(
+                $"confab {size}: the subscribers' connects (each one's presence goes to every online member of the room) kept the server busy {mine.Settled.TotalSeconds:F1} s before the climb"));
             foreach (var s in mine.Steps) report.Note($"confab {size}: {s.Describe()}");
             foreach (var s in theirs.Steps) report.Note($"ceiling {size}: {s.Describe()}");
         }
@@ -103,9 +106,9 @@ public static class FanoutScenario
         var recorder = new DeliveryRecorder();
         var fleet = await SocketFleet.ConnectAsync(server, subscriberTokens, ReceiveBuffer, _ => frame => recorder.Record(frame), goLive: true);
         if (fleet.Failures > 0) throw new InvalidOperationException($"{fleet.Failures} subscribers could not connect: {fleet.FirstError}");
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        var settled = await server.SettleAsync(SettleLimit);
         var groups = new[] { new ReceiverGroup("subscribers", recorder, fleet.Sockets.Length) };
-        var ladder = new Ladder(subscriberTokens.Length, []);
+        var ladder = new Ladder(subscriberTokens.Length, settled, []);
         // Start where a step delivers 10,000/s, then double: a handful of steps reach any server's limit.
         var firstRate = Math.Max(5.0, 10_000.0 / subscriberTokens.Length);
         await RateStep.RunAsync([server], senders, groups, firstRate, WarmUp, tag: WarmUpTag);
