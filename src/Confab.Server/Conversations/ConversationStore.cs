@@ -29,17 +29,21 @@ public sealed class ConversationStore
         "tenant_id, id, type, title, description, avatar_url, public_username, read_only, metadata, owner_id, direct_key, member_count, last_seq, activity_at, created_at, updated_at";
 
     /// <summary>Unread messages of member <c>m</c>: others' live messages past its read pointer, not hidden by it.</summary>
-    public static readonly string UnreadCountSql = Unread("");
+    public static readonly string UnreadCountSql = $"(SELECT COUNT(*) {UnreadMessages("")})";
 
     /// <summary>Those of the unread messages that mention member <c>m</c> (mentions are a JSON array of user IDs).</summary>
-    public static readonly string UnreadMentionCountSql = Unread("AND instr(COALESCE(x.mentions, ''), '\"' || m.user_id || '\"') > 0");
+    public static readonly string UnreadMentionCountSql =
+        $"(SELECT COUNT(*) {UnreadMessages("AND instr(COALESCE(x.mentions, ''), '\"' || m.user_id || '\"') > 0")})";
 
-    private static string Unread(string condition) =>
+    /// <summary>Whether member <c>m</c> has any unread message: stops at the first, where a count reads them all.</summary>
+    private static readonly string HasUnreadSql = $"EXISTS (SELECT 1 {UnreadMessages("")})";
+
+    private static string UnreadMessages(string condition) =>
         $"""
-        (SELECT COUNT(*) FROM messages x
-         WHERE x.tenant_id = m.tenant_id AND x.conversation_id = m.conversation_id AND x.seq > m.last_read_seq
-           AND x.deleted_at IS NULL AND COALESCE(x.sender_id, '') <> m.user_id {condition}
-           AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.tenant_id = x.tenant_id AND h.user_id = m.user_id AND h.message_id = x.id))
+        FROM messages x
+        WHERE x.tenant_id = m.tenant_id AND x.conversation_id = m.conversation_id AND x.seq > m.last_read_seq
+          AND x.deleted_at IS NULL AND COALESCE(x.sender_id, '') <> m.user_id {condition}
+          AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.tenant_id = x.tenant_id AND h.user_id = m.user_id AND h.message_id = x.id)
         """;
 
     public async Task<UnreadCounts> UnreadCountsAsync(DbSession db, string tenantId, string conversationId, string userId) =>
@@ -99,6 +103,7 @@ public sealed class ConversationStore
     }
 
     /// <summary>The caller's conversations, most recent activity first, filtered; the cursor is (activity, id).</summary>
+    /// <remarks>The page is chosen first and counted after: counting in the same select costs a count for every conversation the user is in, before the sort.</remarks>
     public async Task<IReadOnlyList<ListedConversation>> ListForUserAsync(
         DbSession db, string tenantId, string userId, ConversationFilter filter, (long ActivityAt, string Id)? after, int limit)
     {
@@ -107,17 +112,22 @@ public sealed class ConversationStore
         return await db.QueryAsync<ConversationRow, MemberRow, UnreadCounts, ListedConversation>(
             $"""
             SELECT {prefixedConversation}, {prefixedMember}, {UnreadCountSql} AS unread_count, {UnreadMentionCountSql} AS unread_mention_count
-            FROM members m JOIN conversations c ON c.tenant_id = m.tenant_id AND c.id = m.conversation_id
-            WHERE m.tenant_id = @tenantId AND m.user_id = @userId AND m.archived = @archived
-              AND (@type IS NULL OR c.type = @type)
-              AND (@pinned IS NULL OR m.pinned = @pinned)
-              AND (@muted IS NULL OR (m.notifications_muted AND (m.notifications_muted_until IS NULL OR m.notifications_muted_until > @now)) = @muted)
-              AND (@role IS NULL OR m.role = @role)
-              AND (@pattern IS NULL OR c.search_key LIKE @pattern ESCAPE '\')
-              AND (@afterActivity IS NULL OR c.activity_at < @afterActivity OR (c.activity_at = @afterActivity AND c.id < @afterId))
-              AND (@hasUnread IS NULL OR ({UnreadCountSql} > 0) = @hasUnread)
+            FROM (
+                SELECT c.id FROM members m JOIN conversations c ON c.tenant_id = m.tenant_id AND c.id = m.conversation_id
+                WHERE m.tenant_id = @tenantId AND m.user_id = @userId AND m.archived = @archived
+                  AND (@type IS NULL OR c.type = @type)
+                  AND (@pinned IS NULL OR m.pinned = @pinned)
+                  AND (@muted IS NULL OR (m.notifications_muted AND (m.notifications_muted_until IS NULL OR m.notifications_muted_until > @now)) = @muted)
+                  AND (@role IS NULL OR m.role = @role)
+                  AND (@pattern IS NULL OR c.search_key LIKE @pattern ESCAPE '\')
+                  AND (@afterActivity IS NULL OR c.activity_at < @afterActivity OR (c.activity_at = @afterActivity AND c.id < @afterId))
+                  AND (@hasUnread IS NULL OR {HasUnreadSql} = @hasUnread)
+                ORDER BY c.activity_at DESC, c.id DESC
+                LIMIT @limit
+            ) page
+            JOIN conversations c ON c.tenant_id = @tenantId AND c.id = page.id
+            JOIN members m ON m.tenant_id = c.tenant_id AND m.conversation_id = c.id AND m.user_id = @userId
             ORDER BY c.activity_at DESC, c.id DESC
-            LIMIT @limit
             """,
             (conversation, member, unread) => new ListedConversation { Conversation = conversation, Member = member, Unread = unread },
             new

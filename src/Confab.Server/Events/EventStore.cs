@@ -42,16 +42,23 @@ public sealed class EventStore
     /// The user's own events after <paramref name="since"/>, and the events of every conversation while
     /// the user belonged to it (its membership periods), in log order.
     /// </summary>
+    /// <remarks>
+    /// Written for SQLite's planner, harmless to PostgreSQL's: CROSS JOIN starts from the user's periods, and
+    /// the unary plus keeps the outer ORDER BY from choosing the tenant-wide (tenant_id, position) key for the
+    /// events. Either way SQLite would walk every event of the tenant after <paramref name="since"/> for each
+    /// period, instead of seeking each conversation's events by index and sorting the few it finds.
+    /// </remarks>
     public Task<IReadOnlyList<LoggedEvent>> ReadForUserAsync(DbSession db, string tenantId, string userId, long since, int limit) => db.QueryAsync<LoggedEvent>(
         $"""
         SELECT * FROM (
             SELECT {Columns} FROM events e
             WHERE e.tenant_id = @tenantId AND e.user_id = @userId AND e.position > @since
             UNION ALL
-            SELECT {Columns} FROM membership_periods p
-            JOIN events e ON e.tenant_id = p.tenant_id AND e.conversation_id = p.conversation_id
-             AND e.position >= p.from_position AND (p.to_position IS NULL OR e.position <= p.to_position) AND e.position > @since
+            SELECT e.tenant_id, +e.position AS position, e.type, e.conversation_id, e.user_id, e.payload FROM membership_periods p
+            CROSS JOIN events e
             WHERE p.tenant_id = @tenantId AND p.user_id = @userId AND (p.to_position IS NULL OR p.to_position > @since)
+              AND e.tenant_id = p.tenant_id AND e.conversation_id = p.conversation_id
+              AND e.position >= p.from_position AND (p.to_position IS NULL OR e.position <= p.to_position) AND e.position > @since
         ) stream ORDER BY position LIMIT @limit
         """, new { tenantId, userId, since, limit });
 

@@ -69,6 +69,7 @@ public static partial class SocketEndpoint
         // then the session is looked up again; otherwise the first lookup stands.
         var first = connections.Add(connection);
         var writer = connection.WriteLoopAsync();
+        var online = Task.CompletedTask;
         try
         {
             if (revokedMeanwhile() && await credentials.FindSessionAsync(token) is null)
@@ -78,9 +79,12 @@ public static partial class SocketEndpoint
             }
             var readySeq = await feed.LastPositionAsync(caller.TenantId);
             connection.Start(Frames.Event(FrameTypes.Ready, new { userId = caller.UserId, seq = readySeq }), readySeq);
-            if (first) await presence.ConnectedAsync(caller);
+            // Beside the read loop, not before it: when many clients reconnect at once, their presence writes queue
+            // for the single writer, and a resume that waited behind them would take as long as all of them.
+            if (first) online = presence.ConnectedAsync(caller);
             _ = GoLiveAfterGraceAsync(connection);
             await ReadLoopAsync(connection, requests, aborted);
+            await online;
         }
         catch (Exception error) when (error is WebSocketException or OperationCanceledException)
         {
@@ -89,6 +93,7 @@ public static partial class SocketEndpoint
         finally
         {
             connection.Close(WebSocketCloseStatus.NormalClosure, "Closed.");
+            await Task.WhenAny(online);
             if (connections.Remove(connection)) await presence.DisconnectedAsync(caller);
             await writer;
         }
