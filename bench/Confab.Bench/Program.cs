@@ -12,6 +12,7 @@ if (options is null || !BenchOptions.Scenarios.Contains(options.Scenario))
     Console.Error.WriteLine(BenchOptions.Usage);
     return 2;
 }
+InlineSocketCompletions.Enable();
 if (options.Url is not null && options.AdminKey is null && options.ApiKey is null)
 {
     Console.Error.WriteLine("--url needs --admin-key (or --api-key for an existing tenant).");

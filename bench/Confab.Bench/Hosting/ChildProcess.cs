@@ -35,6 +35,7 @@ public sealed class ChildProcess : IAsyncDisposable
         start.WorkingDirectory = workingDirectory;
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
+        InlineSocketCompletions.KeepOutOf(start);
         foreach (var (key, value) in environment) start.Environment[key] = value;
         var child = new ChildProcess(Process.Start(start)!, address);
         child.process.OutputDataReceived += (_, e) => child.Keep(e.Data);
