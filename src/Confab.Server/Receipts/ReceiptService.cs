@@ -44,6 +44,7 @@ public sealed class ReceiptService(
             }
 
             var current = status == ReceiptStatus.Read ? member.LastReadSeq : member.LastDeliveredSeq;
+            long? unread = null;
             if (target > current)
             {
                 var now = Time.Now(clock);
@@ -54,12 +55,12 @@ public sealed class ReceiptService(
                 var coveredIds = await messages.OthersIdsInRangeAsync(db, caller.TenantId, conversationId, caller.UserId, current, target, MessageIdsPerReceiptEvent);
                 await events.ToConversationAsync(db, caller.TenantId, conversationId, EventTypes.MessageReceipt,
                     new ReceiptEvent(conversationId, coveredIds, caller.UserId, status, Time.FromMillis(now)));
-                if (status == ReceiptStatus.Read) await AnnounceUnreadAsync(db, caller, conversationId);
+                if (status == ReceiptStatus.Read) unread = await AnnounceUnreadAsync(db, caller, conversationId);
             }
 
-            var unread = (await conversations.UnreadCountsAsync(db, caller.TenantId, conversationId, caller.UserId)).UnreadCount;
+            unread ??= (await conversations.UnreadCountsAsync(db, caller.TenantId, conversationId, caller.UserId)).UnreadCount;
             var upToId = await messages.IdAtSeqAsync(db, caller.TenantId, conversationId, Math.Max(target, current));
-            return new ReceiptResult(conversationId, caller.UserId, status, upToId, unread);
+            return new ReceiptResult(conversationId, caller.UserId, status, upToId, unread.Value);
         });
     }
 
@@ -78,11 +79,13 @@ public sealed class ReceiptService(
         return new UnreadSummary(rows.Sum(r => r.UnreadCount), rows.Select(r => new ConversationUnread(r.ConversationId, r.UnreadCount)).ToList());
     });
 
-    private async Task AnnounceUnreadAsync(WriteSession db, UserCaller caller, string conversationId)
+    /// <summary>Tells the user's devices its unread counts after a read; returns the conversation's.</summary>
+    private async Task<long> AnnounceUnreadAsync(WriteSession db, UserCaller caller, string conversationId)
     {
         var all = await receipts.UnreadAsync(db, caller.TenantId, caller.UserId);
         var here = all.FirstOrDefault(r => r.ConversationId == conversationId)?.UnreadCount ?? 0;
         await events.ToUserAsync(db, caller.TenantId, caller.UserId, EventTypes.UnreadUpdated,
             new { conversationId, unreadCount = here, totalUnread = all.Sum(r => r.UnreadCount) });
+        return here;
     }
 }
