@@ -43,6 +43,7 @@ public static class HistoryScenario
         {
             await seeder.GrowConversationAsync(template, messages);
             await seeder.CopyConversationAsync(listSample, ListConversations);
+            await seeder.AnalyzeAsync();
         }
         await deployment.StartNodesAsync();
         report.Note($"seeded {messages:N0} messages and {ListConversations - 1:N0} conversations in {seeding.Elapsed.TotalSeconds:F1} s "
