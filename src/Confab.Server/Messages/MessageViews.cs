@@ -38,7 +38,7 @@ public sealed class MessageViews(
     public async Task<Message> ForSenderAsync(DbSession db, string tenantId, string? senderId, Message appended)
     {
         if (senderId is null) return appended;
-        var floor = await receipts.OtherPointerFloorAsync(db, tenantId, appended.ConversationId, senderId);
+        var floor = (await receipts.OtherPointerFloorsAsync(db, tenantId, [appended.ConversationId], senderId)).GetValueOrDefault(appended.ConversationId) ?? PointerFloor.Nobody;
         return new OwnReceipts(appended.ConversationId, floor, floor.Others > ReceiptDetailMemberLimit ? null : []).Apply(appended);
     }
 
@@ -70,9 +70,9 @@ public sealed class MessageViews(
         var marks = new Marks(people, reactionsByMessage, pinned, attached, viewerId);
 
         var own = viewerId is null ? [] : rows.Where(r => r.SenderId == viewerId).ToList();
-        var receiptsByConversation = new Dictionary<string, OwnReceipts>(StringComparer.Ordinal);
-        foreach (var group in own.GroupBy(r => r.ConversationId))
-            receiptsByConversation[group.Key] = await LoadReceiptsAsync(db, tenantId, group.Key, viewerId!, group.Min(r => r.Seq));
+        var receiptsByConversation = own.Count == 0
+            ? []
+            : await LoadReceiptsAsync(db, tenantId, viewerId!, own.GroupBy(r => r.ConversationId).ToDictionary(g => g.Key, g => g.Min(r => r.Seq), StringComparer.Ordinal));
 
         return rows.Select(row =>
         {
@@ -110,13 +110,15 @@ public sealed class MessageViews(
                 : [];
     }
 
-    private async Task<OwnReceipts> LoadReceiptsAsync(DbSession db, string tenantId, string conversationId, string viewerId, long fromSeq)
+    /// <summary>Receipts on the viewer's own messages, per conversation from its earliest such seq: three queries for any number of conversations.</summary>
+    private async Task<Dictionary<string, OwnReceipts>> LoadReceiptsAsync(DbSession db, string tenantId, string viewerId, Dictionary<string, long> fromSeqs)
     {
-        var floor = await receipts.OtherPointerFloorAsync(db, tenantId, conversationId, viewerId);
-        if (floor.Others > ReceiptDetailMemberLimit) return new OwnReceipts(conversationId, floor, null);
-        var moves = await receipts.MovesCoveringAsync(db, tenantId, conversationId, fromSeq);
-        var others = (await receipts.OtherPointersAsync(db, tenantId, conversationId, viewerId)).Select(p => p.UserId).ToHashSet(StringComparer.Ordinal);
-        return new OwnReceipts(conversationId, floor, moves.Where(m => others.Contains(m.UserId)).ToList());
+        var floors = await receipts.OtherPointerFloorsAsync(db, tenantId, fromSeqs.Keys, viewerId);
+        PointerFloor floorOf(string conversationId) => floors.GetValueOrDefault(conversationId) ?? PointerFloor.Nobody;
+        var detailed = fromSeqs.Where(f => floorOf(f.Key).Others <= ReceiptDetailMemberLimit).ToDictionary(StringComparer.Ordinal);
+        IReadOnlyList<ReceiptMove> covering = detailed.Count == 0 ? [] : await receipts.MovesCoveringAsync(db, tenantId, viewerId, detailed);
+        var moves = covering.ToLookup(m => m.ConversationId, StringComparer.Ordinal);
+        return fromSeqs.Keys.ToDictionary(c => c, c => new OwnReceipts(c, floorOf(c), detailed.ContainsKey(c) ? moves[c].ToList() : null), StringComparer.Ordinal);
     }
 
     /// <summary>Receipts on the viewer's own messages in one conversation.</summary>

@@ -1,17 +1,12 @@
 using Confab.Server.Conversations;
 using Confab.Server.Storage;
+using Dapper;
 
 namespace Confab.Server.Receipts;
 
-public sealed class ReceiptPointer
-{
-    public string UserId { get; init; } = "";
-    public long LastReadSeq { get; init; }
-    public long LastDeliveredSeq { get; init; }
-}
-
 public sealed class ReceiptMove
 {
+    public string ConversationId { get; init; } = "";
     public string UserId { get; init; } = "";
     public string Status { get; init; } = "";
     public long UpToSeq { get; init; }
@@ -20,6 +15,9 @@ public sealed class ReceiptMove
 
 public sealed class PointerFloor
 {
+    public static readonly PointerFloor Nobody = new();
+
+    public string ConversationId { get; init; } = "";
     public long Others { get; init; }
     public long MinRead { get; init; }
     public long MinDelivered { get; init; }
@@ -63,30 +61,36 @@ public sealed class ReceiptStore
         VALUES (@tenantId, @conversationId, @userId, @status, @seq, @now)
         """, new { tenantId, conversationId, userId, status, seq, now });
 
-    /// <summary>The pointers of every member but <paramref name="userId"/>.</summary>
-    public Task<IReadOnlyList<ReceiptPointer>> OtherPointersAsync(DbSession db, string tenantId, string conversationId, string userId) =>
-        db.QueryAsync<ReceiptPointer>(
-            """
-            SELECT user_id, last_read_seq, last_delivered_seq FROM members
-            WHERE tenant_id = @tenantId AND conversation_id = @conversationId AND user_id <> @userId
-            """, new { tenantId, conversationId, userId });
+    /// <summary>Per conversation, how far every member but <paramref name="userId"/> has got; conversations with nobody else are absent.</summary>
+    public async Task<Dictionary<string, PointerFloor>> OtherPointerFloorsAsync(DbSession db, string tenantId, IReadOnlyCollection<string> conversationIds, string userId) =>
+        (await db.QueryAsync<PointerFloor>(
+            $"""
+            SELECT conversation_id, COUNT(*) AS others, COALESCE(MIN(last_read_seq), 0) AS min_read, COALESCE(MIN(last_delivered_seq), 0) AS min_delivered
+            FROM members WHERE tenant_id = @tenantId AND conversation_id {db.Dialect.AnyOf("@conversationIds")} AND user_id <> @userId
+            GROUP BY conversation_id
+            """, new { tenantId, conversationIds = conversationIds.ToArray(), userId })).ToDictionary(f => f.ConversationId, StringComparer.Ordinal);
 
-    /// <summary>How far every member but <paramref name="userId"/> has got, for conversations too large to list.</summary>
-    public Task<PointerFloor> OtherPointerFloorAsync(DbSession db, string tenantId, string conversationId, string userId) =>
-        db.QuerySingleOrDefaultAsync<PointerFloor>(
-            """
-            SELECT COUNT(*) AS others, COALESCE(MIN(last_read_seq), 0) AS min_read, COALESCE(MIN(last_delivered_seq), 0) AS min_delivered
-            FROM members WHERE tenant_id = @tenantId AND conversation_id = @conversationId AND user_id <> @userId
-            """, new { tenantId, conversationId, userId })!;
-
-    /// <summary>Every pointer move that covered a message at or after <paramref name="fromSeq"/>, earliest first.</summary>
-    public Task<IReadOnlyList<ReceiptMove>> MovesCoveringAsync(DbSession db, string tenantId, string conversationId, long fromSeq) =>
-        db.QueryAsync<ReceiptMove>(
-            """
-            SELECT user_id, status, up_to_seq, at FROM receipt_moves
-            WHERE tenant_id = @tenantId AND conversation_id = @conversationId AND up_to_seq >= @fromSeq
-            ORDER BY at, up_to_seq
-            """, new { tenantId, conversationId, fromSeq });
+    /// <summary>
+    /// Per conversation, every pointer move by a current member other than <paramref name="userId"/> that covered a
+    /// message at or after that conversation's seq in <paramref name="fromSeqs"/>, earliest first.
+    /// </summary>
+    public Task<IReadOnlyList<ReceiptMove>> MovesCoveringAsync(DbSession db, string tenantId, string userId, IReadOnlyDictionary<string, long> fromSeqs)
+    {
+        var args = new DynamicParameters(new { tenantId, userId });
+        var covering = string.Join(" OR ", fromSeqs.Select((from, i) =>
+        {
+            args.Add($"c{i}", from.Key);
+            args.Add($"s{i}", from.Value);
+            return $"(r.conversation_id = @c{i} AND r.up_to_seq >= @s{i})";
+        }));
+        return db.QueryAsync<ReceiptMove>(
+            $"""
+            SELECT r.conversation_id, r.user_id, r.status, r.up_to_seq, r.at FROM receipt_moves r
+            JOIN members m ON m.tenant_id = r.tenant_id AND m.conversation_id = r.conversation_id AND m.user_id = r.user_id
+            WHERE r.tenant_id = @tenantId AND r.user_id <> @userId AND ({covering})
+            ORDER BY r.at, r.up_to_seq
+            """, args);
+    }
 
     public Task<IReadOnlyList<MemberReadState>> ReadStatesAsync(DbSession db, string tenantId, string conversationId, int limit) =>
         db.QueryAsync<MemberReadState>(
