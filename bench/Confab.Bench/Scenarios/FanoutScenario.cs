@@ -21,10 +21,11 @@ public static class FanoutScenario
     private const int WarmUpTag = 99;
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan SettleLimit = TimeSpan.FromSeconds(60);
+    private const int Bisections = 2;
 
     private sealed record Ladder(int Subscribers, TimeSpan Settled, List<StepResult> Steps)
     {
-        public StepResult? Held => Steps.LastOrDefault(s => s.Held(P99BoundMs));
+        public StepResult? Held => Steps.Where(s => s.Held(P99BoundMs)).MaxBy(s => s.Rate);
 
         public double HeldDeliveriesPerSecond => Held?.Groups[0].DeliveriesPerSecond ?? 0;
 
@@ -93,7 +94,8 @@ public static class FanoutScenario
             foreach (var s in mine.Steps) report.Note($"confab {size}: {s.Describe()}");
             foreach (var s in theirs.Steps) report.Note($"ceiling {size}: {s.Describe()}");
         }
-        report.Note($"after a 1 s warm-up (not counted), steps of {step.TotalSeconds:F0} s, the rate doubling until p99 > 50 ms, a loss, or the senders fall 5 % behind; "
+        report.Note($"after a 1 s warm-up (not counted), steps of {step.TotalSeconds:F0} s, the rate doubling until p99 > 50 ms, a loss, or the senders fall 5 % behind, "
+            + "then two bisections between the last rate held and the first failed; "
             + "a generator CPU near 100 % means the generator, not the server, was the limit; "
             + "lost = not delivered within 2 s of the step's end; sends are message.send frames over the socket (cheaper for the server than REST)");
         report.Details["confab"] = confab;
@@ -112,11 +114,22 @@ public static class FanoutScenario
         // Start where a step delivers 10,000/s, then double: a handful of steps reach any server's limit.
         var firstRate = Math.Max(5.0, 10_000.0 / subscriberTokens.Length);
         await RateStep.RunAsync([server], senders, groups, firstRate, WarmUp, tag: WarmUpTag);
-        for (var rate = firstRate; ladder.Steps.Count < 12; rate *= 2)
+        var rate = firstRate;
+        for (; ladder.Steps.Count < 12; rate *= 2)
         {
             var result = await RateStep.RunAsync([server], senders, groups, rate, step, tag: ladder.Steps.Count);
             ladder.Steps.Add(result);
             if (!result.Held(P99BoundMs)) break;
+        }
+        // Doubling overshoots by up to 2x: narrow the gap between the last rate held and the first one failed.
+        var (held, failed) = (rate / 2, rate);
+        for (var i = 0; i < Bisections && ladder.Held is not null; i++)
+        {
+            var middle = (held + failed) / 2;
+            var result = await RateStep.RunAsync([server], senders, groups, middle, step, tag: ladder.Steps.Count);
+            ladder.Steps.Add(result);
+            if (result.Held(P99BoundMs)) held = middle;
+            else failed = middle;
         }
         await senders.CloseAsync();
         await SocketFleet.CloseAllAsync(fleet.Sockets);
