@@ -28,6 +28,7 @@ internal sealed class GroupCommit : IAsyncDisposable
     private readonly EventNotifier notifier;
     private readonly Task loop;
     private readonly SemaphoreSlim turns;
+    private volatile bool stopping;
 
     public GroupCommit(IStoreEngine engine, EventNotifier notifier)
     {
@@ -41,17 +42,21 @@ internal sealed class GroupCommit : IAsyncDisposable
     {
         var pending = new PendingWrite<T>(work);
         if (engine.WriteConcurrency > 1) return CommitAloneAsync(pending);
-        if (!queue.Writer.TryWrite(pending)) throw new ObjectDisposedException(nameof(Database), "The database is shutting down.");
+        if (!queue.Writer.TryWrite(pending)) throw ShuttingDown();
         return pending.Outcome;
     }
 
-    /// <summary>Commits what is queued, then stops.</summary>
+    /// <summary>Commits what is queued or running, refuses what comes later, then stops.</summary>
     public async ValueTask DisposeAsync()
     {
+        stopping = true;
         queue.Writer.TryComplete();
         await loop;
-        turns.Dispose();
+        for (var turn = 0; turn < engine.WriteConcurrency; turn++) await turns.WaitAsync();
+        turns.Release(engine.WriteConcurrency);
     }
+
+    private static ObjectDisposedException ShuttingDown() => new(nameof(Database), "The database is shutting down.");
 
     private async Task RunAsync()
     {
@@ -69,6 +74,7 @@ internal sealed class GroupCommit : IAsyncDisposable
         await turns.WaitAsync();
         try
         {
+            if (stopping) throw ShuttingDown();
             await CommitAsync([pending]);
         }
         finally
@@ -86,6 +92,13 @@ internal sealed class GroupCommit : IAsyncDisposable
             {
                 await RunInOneTransactionAsync(batch);
                 break;
+            }
+            catch (TransactionEnded ended)
+            {
+                // The others did nothing that lasts and heard nothing yet: they run again, without the write that ended it.
+                ended.Write.Abandon(ended.Failure);
+                batch.Remove(ended.Write);
+                foreach (var pending in batch) pending.Reset();
             }
             catch (DbException exception) when (attempt < Attempts && engine.IsRetryable(exception))
             {
@@ -125,8 +138,16 @@ internal sealed class GroupCommit : IAsyncDisposable
             }
             catch (Exception failure)
             {
-                await transaction.RollbackAsync(Savepoint);
-                await transaction.ReleaseAsync(Savepoint);
+                try
+                {
+                    await transaction.RollbackAsync(Savepoint);
+                    await transaction.ReleaseAsync(Savepoint);
+                }
+                catch (Exception)
+                {
+                    // SQLite rolls back the whole transaction on some errors (disk full, I/O, a trigger's RAISE(ROLLBACK)).
+                    throw new TransactionEnded(pending, failure);
+                }
                 if (failure is DbException exception && attempt < Attempts && engine.IsRetryable(exception))
                 {
                     await Task.Delay(Random.Shared.Next(1, 10 * attempt));
@@ -136,6 +157,14 @@ internal sealed class GroupCommit : IAsyncDisposable
                 return;
             }
         }
+    }
+
+    /// <summary>A write's failure ended its batch's whole transaction, so no savepoint was left to roll back to.</summary>
+    private sealed class TransactionEnded(PendingWrite write, Exception failure) : Exception("A write ended its batch's transaction.", failure)
+    {
+        public PendingWrite Write { get; } = write;
+
+        public Exception Failure { get; } = failure;
     }
 
     /// <summary>Tells the notifier, once per tenant, the last position the batch's successful writes appended.</summary>

@@ -9,6 +9,15 @@ public sealed class PostgresFactAttribute : FactAttribute
     }
 }
 
+/// <summary>Runs only on the embedded store: for what only SQLite does (one writer, so writes share transactions).</summary>
+public sealed class SqliteFactAttribute : FactAttribute
+{
+    public SqliteFactAttribute()
+    {
+        if (TestDatabase.UsesPostgres) Skip = $"SQLite only; {TestDatabase.Variable} is set.";
+    }
+}
+
 /// <summary>Server processes (nodes) sharing one fresh PostgreSQL database, with a short node lease.</summary>
 public sealed class TestCluster : IAsyncDisposable
 {

@@ -46,6 +46,39 @@ public sealed class GroupCommitTests(ConfabServer server) : IClassFixture<Confab
         Assert.DoesNotContain(logged, e => JsonDocument.Parse(e.Payload).RootElement.GetProperty("i").GetInt32() % 3 == 0);
     }
 
+    [SqliteFact]
+    public async Task A_write_that_ends_the_whole_transaction_fails_alone_and_the_rest_of_its_batch_commits()
+    {
+        var tenant = await server.NewTenantAsync();
+        var database = server.Services.GetRequiredService<Database>();
+        var log = server.Services.GetRequiredService<EventLog>();
+        var before = await server.LastPositionAsync(tenant.Id);
+
+        // The first write holds the single writer until the others have queued behind it, so they share one batch.
+        var release = new TaskCompletionSource();
+        var holding = database.WriteAsync(async db =>
+        {
+            await release.Task;
+            return await log.ToUserAsync(db, tenant.Id, "nobody", "test.written", new { i = -1 });
+        });
+        var writes = Enumerable.Range(0, 20).Select(i => database.WriteAsync(async db =>
+        {
+            // SQLite answers RAISE(ROLLBACK) by rolling back the whole transaction, as it does on a full disk or an I/O error.
+            if (i == 10) await db.ExecuteAsync("CREATE TEMP TRIGGER doomed BEFORE INSERT ON events BEGIN SELECT RAISE(ROLLBACK, 'doomed'); END");
+            return await log.ToUserAsync(db, tenant.Id, "nobody", "test.written", new { i });
+        })).ToList();
+        release.SetResult();
+        await holding;
+
+        var failure = await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => writes[10]);
+        Assert.Contains("doomed", failure.Message, StringComparison.Ordinal);
+        var committed = writes.Where((_, i) => i != 10).ToList();
+        await Task.WhenAll(committed);
+        var logged = (await server.ReadAsync(tenant.Id, before)).Where(e => e.Type == "test.written")
+            .Select(e => JsonDocument.Parse(e.Payload).RootElement.GetProperty("i").GetInt32()).ToList();
+        Assert.Equal([-1, .. Enumerable.Range(0, 20).Where(i => i != 10)], logged);
+    }
+
     [Fact]
     public async Task Concurrent_sends_to_one_conversation_get_gapless_seqs_in_the_order_of_their_events()
     {
