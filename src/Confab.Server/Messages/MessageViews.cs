@@ -33,13 +33,16 @@ public sealed class MessageViews(
 
     /// <summary>
     /// The sender's own view of a message it just sent, from the shared one: nobody can have received or read it yet,
-    /// so its receipts need only the count of other members.
+    /// so its receipts need only the count of other members; the message it replies to says which reactions are the sender's.
     /// </summary>
     public async Task<Message> ForSenderAsync(DbSession db, string tenantId, string? senderId, Message appended)
     {
         if (senderId is null) return appended;
         var floor = (await receipts.OtherPointerFloorsAsync(db, tenantId, [appended.ConversationId], senderId)).GetValueOrDefault(appended.ConversationId) ?? PointerFloor.Nobody;
-        return new OwnReceipts(appended.ConversationId, floor, floor.Others > ReceiptDetailMemberLimit ? null : []).Apply(appended);
+        var own = new OwnReceipts(appended.ConversationId, floor, floor.Others > ReceiptDetailMemberLimit ? null : []).Apply(appended);
+        if (appended.ReplyTo is not { Reactions.Count: > 0 } replyTo) return own;
+        var mine = (await reactions.ForMessagesAsync(db, tenantId, [replyTo.Id])).Where(r => r.UserId == senderId).Select(r => r.Emoji).ToHashSet(StringComparer.Ordinal);
+        return own with { ReplyTo = replyTo with { Reactions = replyTo.Reactions.Select(r => r with { ReactedByMe = mine.Contains(r.Emoji) }).ToList() } };
     }
 
     /// <summary>The messages with these IDs, in the order given (pins, stars, search hits).</summary>

@@ -53,7 +53,9 @@ public sealed class PresenceTransitions(Database database)
                 var announcements = await database.WriteAsync(async db =>
                 {
                     var after = new List<(UserKey User, Func<Task> Announce)>();
-                    foreach (var (user, transition, _) in batch)
+                    // Users in one order on every node (each user's transitions still in theirs), so batches on two
+                    // nodes lock the same users' rows in the same order and cannot deadlock.
+                    foreach (var (user, transition, _) in batch.OrderBy(t => t.User.TenantId, StringComparer.Ordinal).ThenBy(t => t.User.UserId, StringComparer.Ordinal))
                     {
                         if (await transition(db) is { } announce) after.Add((user, announce));
                     }

@@ -29,6 +29,23 @@ public sealed class ReplyTests(ConfabServer server) : IClassFixture<ConfabServer
     }
 
     [Fact]
+    public async Task The_senders_answer_marks_which_reactions_on_the_quoted_message_are_theirs()
+    {
+        var tenant = await server.NewTenantAsync();
+        var clients = await tenant.SessionsAsync("alice", "bob");
+        var (alice, bob) = (clients[0], clients[1]);
+        var conversation = await tenant.CreateConversationAsync(alice, "group", "bob");
+        var question = await tenant.SendAsync(alice, conversation, "Lunch?");
+        await bob.PostJsonAsync($"/v1/conversations/{conversation}/messages/{question.Str("id")}/reactions", new { emoji = "👍" }).ExpectJson(200, 201);
+        await alice.PostJsonAsync($"/v1/conversations/{conversation}/messages/{question.Str("id")}/reactions", new { emoji = "🎉" }).ExpectJson(200, 201);
+
+        var reply = await ReplyAsync(bob, conversation, "Yes!", question.Str("id")).ExpectJson(201);
+
+        var reactions = reply.GetProperty("replyTo").GetProperty("reactions").EnumerateArray().ToDictionary(r => r.Str("emoji"), r => r.GetProperty("reactedByMe").GetBoolean());
+        Assert.Equal(new Dictionary<string, bool> { ["👍"] = true, ["🎉"] = false }, reactions);
+    }
+
+    [Fact]
     public async Task A_reply_to_a_reply_embeds_only_one_level()
     {
         var tenant = await server.NewTenantAsync();
