@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text;
 using Confab.Bench.Hosting;
 using Confab.Bench.Load;
 using Confab.Bench.Report;
@@ -88,12 +87,10 @@ public static class PersistScenario
     private static async Task SendOverRestAsync(HttpClient http, string token, string conversationId, TimeSpan duration, LatencyRecorder latencies,
         Action onAcked, Action onFailed)
     {
-        var path = $"v1/conversations/{conversationId}/messages";
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < duration)
         {
-            var body = new StringContent($$"""{"text":"{{Stamp.Text(0)}}"}""", Encoding.UTF8, "application/json");
-            using var request = BenchApi.UserRequest(HttpMethod.Post, path, token, body);
+            using var request = BenchApi.SendTextRequest(conversationId, token, Stamp.Text(0));
             var started = Stopwatch.GetTimestamp();
             using var response = await http.SendAsync(request);
             latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text;
 using Confab.Bench.Hosting;
 using Confab.Bench.Load;
 using Confab.Bench.Report;
@@ -52,8 +51,7 @@ public static class ResumeScenario
             var sending = Stopwatch.StartNew();
             await BenchApi.ForEachAsync(groups * Missed, async m =>
             {
-                var body = new StringContent($$"""{"text":"missed {{m}}"}""", Encoding.UTF8, "application/json");
-                using var request = BenchApi.UserRequest(HttpMethod.Post, $"v1/conversations/{conversations[m % groups]}/messages", senderToken, body);
+                using var request = BenchApi.SendTextRequest(conversations[m % groups], senderToken, $"missed {m}");
                 using var response = await api.Http.SendAsync(request);
                 if (response.StatusCode != HttpStatusCode.Created) throw new InvalidOperationException($"Sending a missed message failed: {response.StatusCode}");
             });

@@ -82,5 +82,10 @@ public sealed class BenchApi : IDisposable
         return request;
     }
 
+    /// <summary>A text message sent as the session's user (REST), for the measured calls.</summary>
+    public static HttpRequestMessage SendTextRequest(string conversationId, string token, string text) =>
+        UserRequest(HttpMethod.Post, $"v1/conversations/{conversationId}/messages", token,
+            new StringContent(System.Text.Json.JsonSerializer.Serialize(new { text }), System.Text.Encoding.UTF8, "application/json"));
+
     public void Dispose() => Http.Dispose();
 }

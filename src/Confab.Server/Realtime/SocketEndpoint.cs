@@ -93,7 +93,7 @@ public static partial class SocketEndpoint
         finally
         {
             connection.Close(WebSocketCloseStatus.NormalClosure, "Closed.");
-            await Task.WhenAny(online);
+            await online.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             if (connections.Remove(connection)) await presence.DisconnectedAsync(caller);
             await writer;
         }

@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using System.Data.Common;
 
 namespace Confab.Server.Storage;
@@ -6,7 +7,7 @@ namespace Confab.Server.Storage;
 internal abstract class PendingWrite
 {
     /// <summary>The events the write appended, announced once its batch commits.</summary>
-    public IReadOnlyDictionary<string, long> Appended { get; private set; } = new Dictionary<string, long>();
+    public IReadOnlyDictionary<string, long> Appended { get; private set; } = ReadOnlyDictionary<string, long>.Empty;
 
     /// <summary>Set when the write itself threw: its savepoint was rolled back and the rest of the batch goes on.</summary>
     public Exception? Failure { get; private set; }
@@ -24,7 +25,7 @@ internal abstract class PendingWrite
     public void Reset()
     {
         Failure = null;
-        Appended = new Dictionary<string, long>();
+        Appended = ReadOnlyDictionary<string, long>.Empty;
     }
 
     /// <summary>Hands the caller its result, or <see cref="Failure"/>; called once the batch's fate is known.</summary>
