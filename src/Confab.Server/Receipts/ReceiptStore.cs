@@ -76,11 +76,11 @@ public sealed class ReceiptStore
     /// </summary>
     public Task<IReadOnlyList<ReceiptMove>> MovesCoveringAsync(DbSession db, string tenantId, string userId, IReadOnlyDictionary<string, long> fromSeqs)
     {
-        var args = new DynamicParameters(new { tenantId, userId });
+        var args = new Dictionary<string, object?>(StringComparer.Ordinal) { ["tenantId"] = tenantId, ["userId"] = userId };
         var covering = string.Join(" OR ", fromSeqs.Select((from, i) =>
         {
-            args.Add($"c{i}", from.Key);
-            args.Add($"s{i}", from.Value);
+            args[$"c{i}"] = from.Key;
+            args[$"s{i}"] = from.Value;
             return $"(r.conversation_id = @c{i} AND r.up_to_seq >= @s{i})";
         }));
         return db.QueryAsync<ReceiptMove>(

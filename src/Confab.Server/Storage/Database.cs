@@ -18,10 +18,16 @@ public sealed class Database : IAsyncDisposable
 
     public async Task<T> ReadAsync<T>(Func<DbSession, Task<T>> work)
     {
-        await using var connection = engine.CreateReadConnection();
-        await connection.OpenAsync();
-        await using var snapshot = engine.BeginRead(connection);
-        return await work(new DbSession(connection, snapshot, engine.Dialect));
+        var connection = await engine.OpenReadConnectionAsync();
+        try
+        {
+            await using var snapshot = engine.BeginRead(connection);
+            return await work(new DbSession(connection, snapshot, engine.Dialect));
+        }
+        finally
+        {
+            engine.Release(connection);
+        }
     }
 
     /// <summary>

@@ -1,29 +1,40 @@
 using System.Data.Common;
 using Dapper;
+using Microsoft.Data.Sqlite;
 
 namespace Confab.Server.Storage;
 
 /// <summary>A connection (and, for writes, its transaction) that the stores run their SQL on.</summary>
-public class DbSession(DbConnection connection, DbTransaction? transaction, ISqlDialect dialect)
+public class DbSession
 {
-    /// <summary>The engine's spelling of the SQL that is not portable.</summary>
-    public ISqlDialect Dialect => dialect;
+    private readonly DbConnection connection;
+    private readonly DbTransaction? transaction;
+    private readonly ISqlRunner sql;
 
-    public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? args = null) =>
-        (await connection.QueryAsync<T>(sql, args, transaction)).AsList();
+    public DbSession(DbConnection connection, DbTransaction? transaction, ISqlDialect dialect)
+    {
+        this.connection = connection;
+        this.transaction = transaction;
+        Dialect = dialect;
+        sql = connection is CachingSqliteConnection caching
+            ? new PreparedSql(caching, (SqliteTransaction?)transaction)
+            : new DapperSql(connection, transaction);
+    }
+
+    /// <summary>The engine's spelling of the SQL that is not portable.</summary>
+    public ISqlDialect Dialect { get; }
+
+    public Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? args = null) => this.sql.QueryAsync<T>(sql, args);
 
     /// <summary>Maps each row onto three objects; <paramref name="splitOn"/> names the first column of the second and third.</summary>
     public async Task<IReadOnlyList<TResult>> QueryAsync<T1, T2, T3, TResult>(string sql, Func<T1, T2, T3, TResult> map, object? args, string splitOn) =>
         (await connection.QueryAsync(sql, map, args, transaction, splitOn: splitOn)).AsList();
 
-    public Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? args = null) =>
-        connection.QuerySingleOrDefaultAsync<T>(sql, args, transaction);
+    public Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? args = null) => this.sql.QuerySingleOrDefaultAsync<T>(sql, args);
 
-    public Task<T> ScalarAsync<T>(string sql, object? args = null) =>
-        connection.ExecuteScalarAsync<T>(sql, args, transaction)!;
+    public Task<T> ScalarAsync<T>(string sql, object? args = null) => this.sql.ScalarAsync<T>(sql, args);
 
-    public Task<int> ExecuteAsync(string sql, object? args = null) =>
-        connection.ExecuteAsync(sql, args, transaction);
+    public Task<int> ExecuteAsync(string sql, object? args = null) => this.sql.ExecuteAsync(sql, args);
 }
 
 /// <summary>A write transaction; events appended through it commit with the change or not at all.</summary>

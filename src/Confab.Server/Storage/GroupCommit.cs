@@ -117,11 +117,18 @@ internal sealed class GroupCommit : IAsyncDisposable
 
     private async Task RunInOneTransactionAsync(List<PendingWrite> batch)
     {
-        await using var connection = await engine.OpenWriteConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        if (batch.Count == 1) await batch[0].RunAsync(connection, transaction, engine.Dialect);
-        else foreach (var pending in batch) await RunInSavepointAsync(connection, transaction, pending);
-        await transaction.CommitAsync();
+        var connection = await engine.OpenWriteConnectionAsync();
+        try
+        {
+            await using var transaction = await connection.BeginTransactionAsync();
+            if (batch.Count == 1) await batch[0].RunAsync(connection, transaction, engine.Dialect);
+            else foreach (var pending in batch) await RunInSavepointAsync(connection, transaction, pending);
+            await transaction.CommitAsync();
+        }
+        finally
+        {
+            engine.Release(connection);
+        }
     }
 
     /// <summary>Runs one write; if it throws, undoes it alone. A failure to undo it fails the batch.</summary>

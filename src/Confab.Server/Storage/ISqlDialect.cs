@@ -3,7 +3,7 @@ namespace Confab.Server.Storage;
 /// <summary>The few pieces of SQL the engines spell differently; every other statement is one text for both.</summary>
 public interface ISqlDialect
 {
-    /// <summary>"Is one of" a list parameter: Dapper expands <c>IN @list</c> on SQLite and passes an array on PostgreSQL.</summary>
+    /// <summary>"Is one of" a list parameter: a JSON array on SQLite, an array on PostgreSQL.</summary>
     string AnyOf(string parameter);
 
     /// <summary>

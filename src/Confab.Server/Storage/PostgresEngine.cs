@@ -17,6 +17,12 @@ public sealed class PostgresEngine : IStoreEngine, IDisposable
     /// </summary>
     private const int DefaultPoolSize = 20;
 
+    /// <summary>
+    /// Statements each connection keeps prepared once it ran them a few times, unless the connection string says
+    /// otherwise: PostgreSQL then skips parsing and planning them again.
+    /// </summary>
+    private const int AutoPrepared = 128;
+
     private readonly NpgsqlDataSource writes;
     private readonly NpgsqlDataSource reads;
 
@@ -28,10 +34,12 @@ public sealed class PostgresEngine : IStoreEngine, IDisposable
         if (writing.KeepAlive == 0) writing.KeepAlive = 15;
         var sized = SizesPool(connectionString);
         if (!sized) writing.MaxPoolSize = DefaultPoolSize;
+        if (writing.MaxAutoPrepare == 0) writing.MaxAutoPrepare = AutoPrepared;
         writes = NpgsqlDataSource.Create(writing);
         var readOnly = new NpgsqlConnectionStringBuilder(connectionString);
         readOnly.Options = $"{readOnly.Options} -c default_transaction_read_only=on".Trim();
         if (!sized) readOnly.MaxPoolSize = DefaultPoolSize;
+        if (readOnly.MaxAutoPrepare == 0) readOnly.MaxAutoPrepare = AutoPrepared;
         reads = NpgsqlDataSource.Create(readOnly);
     }
 
@@ -55,11 +63,14 @@ public sealed class PostgresEngine : IStoreEngine, IDisposable
 
     public DbConnection CreateConnection() => writes.CreateConnection();
 
-    public DbConnection CreateReadConnection() => reads.CreateConnection();
+    public async Task<DbConnection> OpenReadConnectionAsync() => await reads.OpenConnectionAsync();
 
     public DbTransaction BeginRead(DbConnection connection) => ((NpgsqlConnection)connection).BeginTransaction(IsolationLevel.RepeatableRead);
 
     public async Task<DbConnection> OpenWriteConnectionAsync() => await writes.OpenConnectionAsync();
+
+    // Npgsql pools connections, and prepares what they run often (Max Auto Prepare) on each.
+    public void Release(DbConnection connection) => connection.Dispose();
 
     public int WriteConcurrency => 16;
 

@@ -1,9 +1,10 @@
 namespace Confab.Server.Storage;
 
-/// <summary>SQLite's spelling: expanded <c>IN</c> lists and FTS5 (<c>MATCH</c>, <c>bm25</c>).</summary>
+/// <summary>SQLite's spelling: lists as JSON arrays read by <c>json_each</c>, and FTS5 (<c>MATCH</c>, <c>bm25</c>).</summary>
 public sealed class SqliteDialect : ISqlDialect
 {
-    public string AnyOf(string parameter) => $"IN {parameter}";
+    /// <summary>The list arrives as one JSON array (see <see cref="SqlArguments"/>), so the text stays the same whatever its length and is compiled once.</summary>
+    public string AnyOf(string parameter) => $"IN (SELECT value FROM json_each({parameter}))";
 
     // One writer at a time already: a row read in a write transaction cannot change before it commits.
     public string LockedForWrite => "";

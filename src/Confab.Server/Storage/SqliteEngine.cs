@@ -10,8 +10,13 @@ namespace Confab.Server.Storage;
 /// </summary>
 public sealed class SqliteEngine : IStoreEngine, IDisposable
 {
+    /// <summary>Idle read connections kept open; more may be open at once, and are closed when they end.</summary>
+    private const int IdleReadConnections = 16;
+
     private readonly string connectionString;
     private readonly string path;
+    private readonly SqliteConnectionPool reads;
+    private readonly SqliteConnectionPool writes;
 
     public SqliteEngine(string dataDirectory)
     {
@@ -29,6 +34,8 @@ public sealed class SqliteEngine : IStoreEngine, IDisposable
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode = WAL;";
         command.ExecuteNonQuery();
+        reads = new SqliteConnectionPool(_ => Task.CompletedTask, connectionString, IdleReadConnections);
+        writes = new SqliteConnectionPool(MakeCommitsDurableAsync, connectionString, capacity: 1);
     }
 
     public string Name => "Sqlite";
@@ -39,22 +46,23 @@ public sealed class SqliteEngine : IStoreEngine, IDisposable
 
     public DbConnection CreateConnection() => new SqliteConnection(connectionString);
 
-    public DbConnection CreateReadConnection() => CreateConnection();
+    public async Task<DbConnection> OpenReadConnectionAsync() => await reads.TakeAsync();
 
     // Deferred: takes no lock until the first read, which then fixes the WAL snapshot for the rest.
     public DbTransaction BeginRead(DbConnection connection) => ((SqliteConnection)connection).BeginTransaction(deferred: true);
 
     public int WriteConcurrency => 1;
 
+    public async Task<DbConnection> OpenWriteConnectionAsync() => await writes.TakeAsync();
+
+    public void Release(DbConnection connection) => ((CachingSqliteConnection)connection).ReturnToPool();
+
     // A commit returns only once the WAL is on disk: acknowledged means durable, even across a power cut.
-    public async Task<DbConnection> OpenWriteConnectionAsync()
+    private static async Task MakeCommitsDurableAsync(CachingSqliteConnection connection)
     {
-        var connection = CreateConnection();
-        await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA synchronous = FULL;";
         await command.ExecuteNonQueryAsync();
-        return connection;
     }
 
     // Writers never wait on each other inside SQLite (one lane), so there is nothing to retry.
@@ -62,6 +70,8 @@ public sealed class SqliteEngine : IStoreEngine, IDisposable
 
     public void Dispose()
     {
+        reads.Dispose();
+        writes.Dispose();
         SqliteConnection.ClearAllPools();
     }
 }

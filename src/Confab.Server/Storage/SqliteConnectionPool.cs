@@ -1,0 +1,61 @@
+using System.Collections.Concurrent;
+using SQLitePCL;
+
+namespace Confab.Server.Storage;
+
+/// <summary>
+/// Open <see cref="CachingSqliteConnection"/>s kept for the next session, so that their compiled statements are
+/// used again. A connection comes back only between transactions; one that is still in a transaction (its
+/// rollback failed) or closed is dropped instead.
+/// </summary>
+internal sealed class SqliteConnectionPool(Func<CachingSqliteConnection, Task> setUp, string connectionString, int capacity) : IDisposable
+{
+    private readonly ConcurrentBag<CachingSqliteConnection> idle = [];
+    private int idleCount;
+    private volatile bool disposed;
+
+    public async Task<CachingSqliteConnection> TakeAsync()
+    {
+        if (idle.TryTake(out var pooled))
+        {
+            Interlocked.Decrement(ref idleCount);
+            return pooled;
+        }
+        var connection = new CachingSqliteConnection(connectionString, this);
+        try
+        {
+            await connection.OpenAsync();
+            await setUp(connection);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    public void Return(CachingSqliteConnection connection)
+    {
+        if (!disposed && IsBetweenTransactions(connection))
+        {
+            if (Interlocked.Increment(ref idleCount) <= capacity)
+            {
+                idle.Add(connection);
+                if (disposed) Dispose();
+                return;
+            }
+            Interlocked.Decrement(ref idleCount);
+        }
+        connection.Dispose();
+    }
+
+    private static bool IsBetweenTransactions(CachingSqliteConnection connection) =>
+        connection.State == System.Data.ConnectionState.Open && raw.sqlite3_get_autocommit(connection.Handle) != 0;
+
+    public void Dispose()
+    {
+        disposed = true;
+        while (idle.TryTake(out var connection)) connection.Dispose();
+    }
+}
