@@ -32,14 +32,15 @@ public sealed class PostgresEngine : IStoreEngine, IDisposable
         // A connection that only LISTENs would not notice a silently dropped network without keepalives.
         var writing = new NpgsqlConnectionStringBuilder(connectionString);
         if (writing.KeepAlive == 0) writing.KeepAlive = 15;
-        var sized = SizesPool(connectionString);
+        var sized = Names(connectionString, "MaxPoolSize", "MaximumPoolSize");
+        var preparing = Names(connectionString, "MaxAutoPrepare");
         if (!sized) writing.MaxPoolSize = DefaultPoolSize;
-        if (writing.MaxAutoPrepare == 0) writing.MaxAutoPrepare = AutoPrepared;
+        if (!preparing) writing.MaxAutoPrepare = AutoPrepared;
         writes = NpgsqlDataSource.Create(writing);
         var readOnly = new NpgsqlConnectionStringBuilder(connectionString);
         readOnly.Options = $"{readOnly.Options} -c default_transaction_read_only=on".Trim();
         if (!sized) readOnly.MaxPoolSize = DefaultPoolSize;
-        if (readOnly.MaxAutoPrepare == 0) readOnly.MaxAutoPrepare = AutoPrepared;
+        if (!preparing) readOnly.MaxAutoPrepare = AutoPrepared;
         reads = NpgsqlDataSource.Create(readOnly);
     }
 
@@ -56,10 +57,11 @@ public sealed class PostgresEngine : IStoreEngine, IDisposable
         return $"{parsed.Host}:{parsed.Port}/{parsed.Database}";
     }
 
-    private static bool SizesPool(string connectionString) =>
+    /// <summary>Whether the connection string sets any of these keys (spelled with or without spaces, in any case).</summary>
+    private static bool Names(string connectionString, params string[] keys) =>
         new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
             .Select(key => key.Replace(" ", "", StringComparison.Ordinal))
-            .Any(key => key.Equals("MaxPoolSize", StringComparison.OrdinalIgnoreCase) || key.Equals("MaximumPoolSize", StringComparison.OrdinalIgnoreCase));
+            .Any(key => keys.Contains(key, StringComparer.OrdinalIgnoreCase));
 
     public DbConnection CreateConnection() => writes.CreateConnection();
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Data.Sqlite;
 
 namespace Confab.Server.Storage;
@@ -13,9 +12,8 @@ internal sealed class PreparedSql(CachingSqliteConnection connection, SqliteTran
     {
         var statement = connection.Statement(sql);
         using var reader = statement.Bind(transaction, args).ExecuteReader();
-        var parse = statement.ParserFor<T>(reader);
         var rows = new List<T>();
-        while (reader.Read()) rows.Add(parse(reader));
+        while (reader.Read()) rows.Add(statement.Read<T>(reader));
         return rows;
     });
 
@@ -24,12 +22,12 @@ internal sealed class PreparedSql(CachingSqliteConnection connection, SqliteTran
         var statement = connection.Statement(sql);
         using var reader = statement.Bind(transaction, args).ExecuteReader();
         if (!reader.Read()) return default;
-        var row = statement.ParserFor<T>(reader)(reader);
+        var row = statement.Read<T>(reader);
         return reader.Read() ? throw new InvalidOperationException("The statement returned more than one row.") : row;
     });
 
     public Task<T> ScalarAsync<T>(string sql, object? args) => Run(() =>
-        Convert<T>(connection.Statement(sql).Bind(transaction, args).ExecuteScalar()));
+        SqlValues.As<T>(connection.Statement(sql).Bind(transaction, args).ExecuteScalar()));
 
     public Task<int> ExecuteAsync(string sql, object? args) => Run(() =>
         connection.Statement(sql).Bind(transaction, args).ExecuteNonQuery());
@@ -44,13 +42,5 @@ internal sealed class PreparedSql(CachingSqliteConnection connection, SqliteTran
         {
             return Task.FromException<TResult>(error);
         }
-    }
-
-    private static T Convert<T>(object? value)
-    {
-        if (value is null or DBNull) return default!;
-        if (value is T same) return same;
-        var target = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
-        return (T)System.Convert.ChangeType(value, target, CultureInfo.InvariantCulture);
     }
 }

@@ -12,7 +12,7 @@ internal sealed class PreparedStatement : IDisposable
 {
     private readonly SqliteCommand command;
     private readonly (SqliteParameter Parameter, string Name)[] parameters;
-    private readonly Dictionary<Type, Delegate> parsers = [];
+    private readonly Dictionary<Type, Func<DbDataReader, object>> parsers = [];
 
     public PreparedStatement(SqliteConnection connection, string sql)
     {
@@ -29,15 +29,28 @@ internal sealed class PreparedStatement : IDisposable
         return command;
     }
 
-    /// <summary>Reads each row as a <typeparamref name="T"/>; the columns of a statement never change, so neither does its parser.</summary>
-    public Func<DbDataReader, T> ParserFor<T>(DbDataReader reader)
+    /// <summary>
+    /// The current row as a <typeparamref name="T"/>: one column converted, or the columns mapped onto a row object.
+    /// The mapping is built once per result type; should a column's storage class differ from the one it was built
+    /// for (SQLite types values, not columns), it is built again from this row.
+    /// </summary>
+    public T Read<T>(DbDataReader reader)
     {
-        if (parsers.TryGetValue(typeof(T), out var known)) return (Func<DbDataReader, T>)known;
-        // The untyped parser: Dapper's typed one fails to cast its delegate for a single column of a reference type (string).
-        var untyped = reader.GetRowParser(typeof(T));
-        Func<DbDataReader, T> parser = row => untyped(row) is T value ? value : default!;
+        if (SqlValues.IsSingleColumn(typeof(T))) return SqlValues.As<T>(reader.GetValue(0));
+        if (parsers.TryGetValue(typeof(T), out var known))
+        {
+            try
+            {
+                return (T)known(reader);
+            }
+            catch (Exception mismatch) when (mismatch is InvalidCastException or System.Data.DataException)
+            {
+                parsers.Remove(typeof(T));
+            }
+        }
+        var parser = reader.GetRowParser(typeof(T));
         parsers[typeof(T)] = parser;
-        return parser;
+        return (T)parser(reader);
     }
 
     public void Dispose() => command.Dispose();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
 namespace Confab.Server.Storage;
@@ -47,7 +48,19 @@ internal sealed class SqliteConnectionPool(Func<CachingSqliteConnection, Task> s
             }
             Interlocked.Decrement(ref idleCount);
         }
-        connection.Dispose();
+        Drop(connection);
+    }
+
+    /// <summary>Closes a connection that is not kept. Closing one whose rollback already failed may fail again; the caller already has that failure.</summary>
+    private static void Drop(CachingSqliteConnection connection)
+    {
+        try
+        {
+            connection.Dispose();
+        }
+        catch (SqliteException)
+        {
+        }
     }
 
     private static bool IsBetweenTransactions(CachingSqliteConnection connection) =>

@@ -34,8 +34,10 @@ public sealed class SqliteEngine : IStoreEngine, IDisposable
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode = WAL;";
         command.ExecuteNonQuery();
-        reads = new SqliteConnectionPool(_ => Task.CompletedTask, connectionString, IdleReadConnections);
-        writes = new SqliteConnectionPool(MakeCommitsDurableAsync, connectionString, capacity: 1);
+        // These pools keep their connections open themselves; one they drop must close for real, not go back to Microsoft.Data.Sqlite's pool.
+        var unpooled = new SqliteConnectionStringBuilder(connectionString) { Pooling = false }.ToString();
+        reads = new SqliteConnectionPool(_ => Task.CompletedTask, unpooled, IdleReadConnections);
+        writes = new SqliteConnectionPool(MakeCommitsDurableAsync, unpooled, capacity: 1);
     }
 
     public string Name => "Sqlite";

@@ -1,0 +1,95 @@
+using Confab.Server.Storage;
+using Confab.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Confab.Tests.Storage;
+
+/// <summary>
+/// What a session's SQL gives back is the same on both stores, whether SQLite runs it from a compiled statement kept
+/// on a pooled connection or PostgreSQL through Dapper: conversions, lists, nulls, failures, and connections reused
+/// after them.
+/// </summary>
+public sealed class SessionSqlTests(ConfabServer server) : IClassFixture<ConfabServer>
+{
+    private static readonly string[] Wanted = ["cat", "ann", "ann", "nobody"];
+
+    private Database Database => server.Services.GetRequiredService<Database>();
+
+    public sealed class Pair
+    {
+        public long Number { get; init; }
+        public string? Label { get; init; }
+    }
+
+    [Fact]
+    public async Task Single_values_convert_to_the_type_asked_for_and_null_to_its_default()
+    {
+        var (asInt, asBool, asNullable, asMissing, asText) = await Database.ReadAsync(async db => (
+            await db.ScalarAsync<int>("SELECT CAST(@n AS INTEGER)", new { n = 41L + 1 }),
+            (await db.QueryAsync<bool>("SELECT CAST(@n AS INTEGER)", new { n = 1L }))[0],
+            await db.ScalarAsync<long?>("SELECT CAST(NULL AS INTEGER)"),
+            await db.QuerySingleOrDefaultAsync<string>("SELECT 'x' WHERE 1 = 0"),
+            (await db.QueryAsync<string>("SELECT CAST(@t AS TEXT)", new { t = "a'b@c" }))[0]));
+
+        Assert.Equal(42, asInt);
+        Assert.True(asBool);
+        Assert.Null(asNullable);
+        Assert.Null(asMissing);
+        Assert.Equal("a'b@c", asText);
+    }
+
+    [Fact]
+    public async Task The_same_statement_maps_rows_again_when_a_column_holds_another_type_of_value()
+    {
+        const string sql = "SELECT @number AS number, @label AS label";
+        var first = await Database.ReadAsync(db => db.QuerySingleOrDefaultAsync<Pair>(sql, new { number = 1L, label = (string?)null }));
+        var second = await Database.ReadAsync(db => db.QuerySingleOrDefaultAsync<Pair>(sql, new { number = 2.0, label = "two" }));
+
+        Assert.Equal((1L, (string?)null), (first!.Number, first.Label));
+        Assert.Equal((2L, "two"), (second!.Number, second.Label));
+    }
+
+    [Fact]
+    public async Task A_list_parameter_matches_each_of_its_values_and_an_empty_one_matches_nothing()
+    {
+        var tenant = await server.NewTenantAsync();
+        foreach (var userId in new[] { "ann", "bob", "cat" }) await tenant.UpsertUserAsync(userId);
+        var anyOf = Database.Engine.Dialect.AnyOf("@wanted");
+
+        var found = await Database.ReadAsync(db => db.QueryAsync<string>(
+            $"SELECT id FROM users WHERE tenant_id = @tenantId AND id {anyOf} ORDER BY id", new { tenantId = tenant.Id, wanted = Wanted }));
+        var none = await Database.ReadAsync(db => db.QueryAsync<string>(
+            $"SELECT id FROM users WHERE tenant_id = @tenantId AND id {anyOf}", new { tenantId = tenant.Id, wanted = Array.Empty<string>() }));
+
+        Assert.Equal(["ann", "cat"], found);
+        Assert.Empty(none);
+    }
+
+    [Fact]
+    public async Task More_than_one_row_where_one_was_expected_fails_and_the_next_session_works()
+    {
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            Database.ReadAsync(db => db.QuerySingleOrDefaultAsync<long>("SELECT 1 UNION ALL SELECT 2")));
+        Assert.Contains("more than one", failure.Message, StringComparison.OrdinalIgnoreCase);
+
+        for (var i = 0; i < 40; i++)
+            Assert.Equal(i, await Database.ReadAsync(db => db.ScalarAsync<long>("SELECT CAST(@i AS INTEGER)", new { i = (long)i })));
+    }
+
+    [Fact]
+    public async Task A_failed_write_leaves_the_write_connection_usable_for_the_next_one()
+    {
+        var tenant = await server.NewTenantAsync();
+        await tenant.UpsertUserAsync("dup");
+
+        await Assert.ThrowsAnyAsync<Exception>(() => Database.WriteAsync(db => db.ExecuteAsync(
+            "INSERT INTO users (tenant_id, id, name, role, search_key, created_at, updated_at) SELECT tenant_id, id, name, role, search_key, created_at, updated_at FROM users WHERE tenant_id = @tenantId",
+            new { tenantId = tenant.Id })));
+        var renamed = await Database.WriteAsync(db => db.ExecuteAsync(
+            "UPDATE users SET name = @name WHERE tenant_id = @tenantId AND id = 'dup'", new { tenantId = tenant.Id, name = "after" }));
+
+        Assert.Equal(1, renamed);
+        Assert.Equal("after", await Database.ReadAsync(db => db.ScalarAsync<string>(
+            "SELECT name FROM users WHERE tenant_id = @tenantId AND id = 'dup'", new { tenantId = tenant.Id })));
+    }
+}
