@@ -37,7 +37,7 @@ public sealed class SqliteEngine : IStoreEngine, IDisposable
         // These pools keep their connections open themselves; one they drop must close for real, not go back to Microsoft.Data.Sqlite's pool.
         var unpooled = new SqliteConnectionStringBuilder(connectionString) { Pooling = false }.ToString();
         reads = new SqliteConnectionPool(_ => Task.CompletedTask, unpooled, IdleReadConnections);
-        writes = new SqliteConnectionPool(MakeCommitsDurableAsync, unpooled, capacity: 1);
+        writes = new SqliteConnectionPool(SetUpWriterAsync, unpooled, capacity: 1);
     }
 
     public string Name => "Sqlite";
@@ -59,11 +59,13 @@ public sealed class SqliteEngine : IStoreEngine, IDisposable
 
     public void Release(DbConnection connection) => ((CachingSqliteConnection)connection).ReturnToPool();
 
-    // A commit returns only once the WAL is on disk: acknowledged means durable, even across a power cut.
-    private static async Task MakeCommitsDurableAsync(CachingSqliteConnection connection)
+    // A commit returns only once the WAL is on disk: acknowledged means durable, even across a power cut. The WAL is
+    // copied back into the database every 10,000 pages (40 MB) rather than 1,000: a page written by many commits in
+    // between is copied once, and the writer stops to checkpoint a tenth as often.
+    private static async Task SetUpWriterAsync(CachingSqliteConnection connection)
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA synchronous = FULL;";
+        command.CommandText = "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 10000;";
         await command.ExecuteNonQueryAsync();
     }
 
