@@ -11,21 +11,33 @@ namespace Confab.Server.Storage;
 internal sealed class PreparedStatement : IDisposable
 {
     private readonly SqliteCommand command;
-    private readonly (SqliteParameter Parameter, string Name)[] parameters;
+    private readonly SqliteParameter[] parameters;
+    private readonly IReadOnlyList<string> names;
     private readonly Dictionary<Type, Func<DbDataReader, object>> parsers = [];
+    private Type? argumentType;
+    private Func<object, object>[] readers = [];
 
     public PreparedStatement(SqliteConnection connection, string sql)
     {
         command = connection.CreateCommand();
         command.CommandText = sql;
-        parameters = SqlArguments.NamesIn(sql).Select(name => (new SqliteParameter("@" + name, null), name)).ToArray();
-        command.Parameters.AddRange(parameters.Select(p => p.Parameter).ToArray());
+        names = SqlArguments.NamesIn(sql);
+        parameters = names.Select(name => new SqliteParameter("@" + name, null)).ToArray();
+        command.Parameters.AddRange(parameters);
     }
 
+    /// <summary>The command with these values bound; how to read them from <paramref name="args"/> is worked out once per argument type.</summary>
     public SqliteCommand Bind(SqliteTransaction? transaction, object? args)
     {
         command.Transaction = transaction;
-        foreach (var (parameter, name) in parameters) parameter.Value = SqlArguments.ValueOf(args, name);
+        if (parameters.Length == 0) return command;
+        if (args is null) throw SqlArguments.Missing(names[0]);
+        if (args.GetType() != argumentType)
+        {
+            readers = SqlArguments.ReadersFor(args.GetType(), names);
+            argumentType = args.GetType();
+        }
+        for (var i = 0; i < parameters.Length; i++) parameters[i].Value = readers[i](args);
         return command;
     }
 

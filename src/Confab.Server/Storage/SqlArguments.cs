@@ -1,5 +1,4 @@
 using System.Collections;
-using System.Collections.Concurrent;
 using System.Linq.Expressions;
 using System.Reflection;
 using System.Text.Json;
@@ -14,43 +13,38 @@ namespace Confab.Server.Storage;
 /// </summary>
 internal static partial class SqlArguments
 {
-    private static readonly ConcurrentDictionary<(Type Type, string Name), Func<object, object?>> Getters = new();
-
     /// <summary>The parameter names a statement uses, as spelled there, without the <c>@</c>; none inside literals or comments.</summary>
     public static IReadOnlyList<string> NamesIn(string sql) =>
         ParameterPattern().Matches(LiteralsAndComments().Replace(sql, " "))
             .Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal).ToList();
 
-    /// <summary>The value of parameter <paramref name="name"/>, ready to bind.</summary>
-    public static object ValueOf(object? args, string name)
-    {
-        object? value = args switch
-        {
-            null => throw Missing(name),
-            IReadOnlyDictionary<string, object?> entries => entries.TryGetValue(name, out var entry) ? entry : throw Missing(name),
-            _ => Getters.GetOrAdd((args.GetType(), name), key => GetterFor(key.Type, key.Name))(args),
-        };
-        return value switch
-        {
-            null => DBNull.Value,
-            string or byte[] => value,
-            Enum number => Convert.ToInt64(number, System.Globalization.CultureInfo.InvariantCulture),
-            IEnumerable list => JsonSerializer.Serialize(list.Cast<object?>()),
-            _ => value,
-        };
-    }
+    /// <summary>Reads the value of each named parameter from an argument object of this type (a dictionary is read per name).</summary>
+    public static Func<object, object>[] ReadersFor(Type type, IReadOnlyList<string> names) =>
+        typeof(IReadOnlyDictionary<string, object?>).IsAssignableFrom(type)
+            ? names.Select(name => (Func<object, object>)(args => Bindable(((IReadOnlyDictionary<string, object?>)args).TryGetValue(name, out var value) ? value : throw Missing(name)))).ToArray()
+            : names.Select(name => PropertyReader(type, name)).ToArray();
 
-    private static Func<object, object?> GetterFor(Type type, string name)
+    private static Func<object, object> PropertyReader(Type type, string name)
     {
         var property = type.GetProperty(name, BindingFlags.Public | BindingFlags.Instance)
             ?? type.GetProperty(name, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase)
             ?? throw Missing(name);
         var instance = Expression.Parameter(typeof(object));
         var read = Expression.Convert(Expression.Property(Expression.Convert(instance, type), property), typeof(object));
-        return Expression.Lambda<Func<object, object?>>(read, instance).Compile();
+        var getter = Expression.Lambda<Func<object, object?>>(read, instance).Compile();
+        return args => Bindable(getter(args));
     }
 
-    private static InvalidOperationException Missing(string name) => new($"The statement's parameter @{name} has no value among its arguments.");
+    private static object Bindable(object? value) => value switch
+    {
+        null => DBNull.Value,
+        string or byte[] => value,
+        Enum number => Convert.ToInt64(number, System.Globalization.CultureInfo.InvariantCulture),
+        IEnumerable list => JsonSerializer.Serialize(list.Cast<object?>()),
+        _ => value,
+    };
+
+    public static InvalidOperationException Missing(string name) => new($"The statement's parameter @{name} has no value among its arguments.");
 
     [GeneratedRegex(@"(?<![\w@])@([A-Za-z_][A-Za-z0-9_]*)")]
     private static partial Regex ParameterPattern();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Confab.Contracts;
 using Confab.Server.Http;
@@ -65,5 +66,18 @@ public sealed class TenantStore
 
     public static string Serialize(TenantSettings settings) => JsonSerializer.Serialize(settings, JsonDefaults.Options);
 
-    private static TenantSettings Parse(string json) => JsonSerializer.Deserialize<TenantSettings>(json, JsonDefaults.Options) ?? new TenantSettings();
+    /// <summary>
+    /// Settings are read on every send and rarely change, so each stored text is parsed once (settings are immutable,
+    /// so one parsed copy serves every reader). Texts no longer stored are forgotten wholesale past a bound.
+    /// </summary>
+    private static TenantSettings Parse(string json)
+    {
+        if (Parsed.TryGetValue(json, out var known)) return known;
+        if (Parsed.Count >= MaxParsed) Parsed.Clear();
+        return Parsed[json] = JsonSerializer.Deserialize<TenantSettings>(json, JsonDefaults.Options) ?? new TenantSettings();
+    }
+
+    private const int MaxParsed = 1024;
+
+    private static readonly ConcurrentDictionary<string, TenantSettings> Parsed = new(StringComparer.Ordinal);
 }
