@@ -1,14 +1,24 @@
+using System.Globalization;
+using System.Text;
+
 namespace Confab.Bench.Load;
 
 /// <summary>
 /// What receivers share: the latency of every stamped <c>message.created</c> that arrives with the current tag.
-/// Late arrivals from an earlier tag are ignored (the earlier step already counted them lost).
+/// Late arrivals from an earlier tag are ignored (the earlier step already counted them lost). Optionally also the
+/// time from the message's <c>createdAt</c> (taken by the server inside the sending transaction, before its commit)
+/// to its arrival: the server's side of the delivery alone, without the sender's request.
 /// </summary>
-public sealed class DeliveryRecorder
+public sealed class DeliveryRecorder(bool sinceCreated = false)
 {
+    private static ReadOnlySpan<byte> CreatedAtMarker => "\"createdAt\":\""u8;
+
     private int tag = -1;
 
     public LatencyRecorder Latencies { get; } = new();
+
+    /// <summary>Arrival minus the message's <c>createdAt</c> (milliseconds; the server's clock is this machine's), when asked for.</summary>
+    public LatencyRecorder? SinceCreated { get; } = sinceCreated ? new() : null;
 
     public int Tag => Volatile.Read(ref tag);
 
@@ -16,6 +26,7 @@ public sealed class DeliveryRecorder
     public void Begin(int newTag)
     {
         Latencies.Clear();
+        SinceCreated?.Clear();
         Volatile.Write(ref tag, newTag);
     }
 
@@ -23,7 +34,22 @@ public sealed class DeliveryRecorder
     public bool Record(ReadOnlySpan<byte> frame)
     {
         if (!FrameScan.IsType(frame, FrameScan.MessageCreated) || !Stamp.TryFind(frame, out var stamp)) return false;
-        if (stamp.Tag == Tag) Latencies.Add(stamp.ElapsedMilliseconds);
+        if (stamp.Tag != Tag) return true;
+        Latencies.Add(stamp.ElapsedMilliseconds);
+        if (SinceCreated is not null && CreatedAt(frame) is { } createdAt)
+            SinceCreated.Add((DateTimeOffset.UtcNow - createdAt).TotalMilliseconds);
         return true;
+    }
+
+    /// <summary>The message's own <c>createdAt</c>: the frame's last one (a quoted message's comes before it).</summary>
+    private static DateTimeOffset? CreatedAt(ReadOnlySpan<byte> frame)
+    {
+        var at = frame.LastIndexOf(CreatedAtMarker);
+        if (at < 0) return null;
+        var rest = frame[(at + CreatedAtMarker.Length)..];
+        var end = rest.IndexOf((byte)'"');
+        return end > 0 && DateTimeOffset.TryParse(Encoding.UTF8.GetString(rest[..end]), CultureInfo.InvariantCulture, DateTimeStyles.None, out var value)
+            ? value
+            : null;
     }
 }

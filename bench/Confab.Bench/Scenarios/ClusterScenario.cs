@@ -6,8 +6,9 @@ namespace Confab.Bench.Scenarios;
 
 /// <summary>
 /// Two Confab nodes on one PostgreSQL database: senders on node A send stamped messages into a room whose
-/// subscribers sit mostly on node B, a few on node A. The cross-node end-to-end latency is the figure; the
-/// same-node one beside it shows what the hop between nodes (commit, NOTIFY, the other node's log read) adds.
+/// subscribers sit mostly on node B, a few on node A. The figure is the hop: from the message's <c>createdAt</c>,
+/// taken on node A inside the sending transaction, to its arrival on a socket of node B (commit, NOTIFY, node B's
+/// log read and routing). The same on node A, and the end-to-end latency from the sender's stamp, are beside it.
 /// </summary>
 public static class ClusterScenario
 {
@@ -31,8 +32,8 @@ public static class ClusterScenario
         var tokens = await BenchApi.UsersWithTokensAsync(backend, userIds);
         var room = await api.GroupAsync(tokens[0], userIds[1..]);
 
-        var remote = new DeliveryRecorder();
-        var local = new DeliveryRecorder();
+        var remote = new DeliveryRecorder(sinceCreated: true);
+        var local = new DeliveryRecorder(sinceCreated: true);
         var remoteFleet = await SocketFleet.ConnectAsync(nodeB, tokens[Senders..(Senders + RemoteReceivers)], 16 * 1024, _ => frame => remote.Record(frame), goLive: true);
         var localFleet = await SocketFleet.ConnectAsync(nodeA, tokens[(Senders + RemoteReceivers)..], 16 * 1024, _ => frame => local.Record(frame), goLive: true);
         if (remoteFleet.Failures + localFleet.Failures > 0) throw new InvalidOperationException($"Receivers could not connect: {remoteFleet.FirstError ?? localFleet.FirstError}");
@@ -45,19 +46,18 @@ public static class ClusterScenario
         {
             var step = await RateStep.RunAsync(deployment.Nodes, senders, groups, rate, duration, tag++);
             var (across, same) = (step.Groups[0], step.Groups[1]);
+            var (hop, onA) = (remote.SinceCreated!.Summary(), local.SinceCreated!.Summary());
             report
-                .Row($"{name} {rate:F0} msgs/s: cross-node p99", across.Latency.P99, Shown.Milliseconds(across.Latency.P99), Target.NoMoreThan(TargetP99Ms, "<= 10 ms"))
-                .Row($"{name} {rate:F0} msgs/s: cross-node p50 / p99.9", across.Latency.P999,
-                    $"{Shown.Milliseconds(across.Latency.P50)} / {Shown.Milliseconds(across.Latency.P999)}")
-                .Row($"{name} {rate:F0} msgs/s: same-node p50 / p99", same.Latency.P99,
-                    $"{Shown.Milliseconds(same.Latency.P50)} / {Shown.Milliseconds(same.Latency.P99)}")
-                .Row($"{name} {rate:F0} msgs/s: hop (cross - same) p50 / p99", across.Latency.P99 - same.Latency.P99,
-                    $"{Shown.Milliseconds(across.Latency.P50 - same.Latency.P50)} / {Shown.Milliseconds(across.Latency.P99 - same.Latency.P99)}")
+                .Row($"{name} {rate:F0} msgs/s: hop, A's transaction to a socket on B, p99", hop.P99, Shown.Milliseconds(hop.P99), Target.NoMoreThan(TargetP99Ms, "<= 10 ms"))
+                .Row($"{name} {rate:F0} msgs/s: hop p50 / p99.9", hop.P999, $"{Shown.Milliseconds(hop.P50)} / {Shown.Milliseconds(hop.P999)}")
+                .Row($"{name} {rate:F0} msgs/s: same on node A, p50 / p99", onA.P99, $"{Shown.Milliseconds(onA.P50)} / {Shown.Milliseconds(onA.P99)}")
+                .Row($"{name} {rate:F0} msgs/s: end to end to B (from the sender), p50 / p99", across.Latency.P99,
+                    $"{Shown.Milliseconds(across.Latency.P50)} / {Shown.Milliseconds(across.Latency.P99)}")
                 .Row($"{name} {rate:F0} msgs/s: lost (not there 2 s after)", across.Lost + same.Lost, Shown.Count(across.Lost + same.Lost), Target.NoMoreThan(0, "0"));
             report.Note($"{name}: {step.Describe()}");
             report.Details[name] = step;
         }
-        report.Note("both nodes pinned to the server core; PostgreSQL unpinned; the hop is a difference of percentiles, a rough guide only");
+        report.Note("both nodes pinned to the server core; PostgreSQL unpinned; createdAt has millisecond precision and is taken before the commit, so the hop is an upper bound");
         await senders.CloseAsync();
         await SocketFleet.CloseAllAsync([.. remoteFleet.Sockets, .. localFleet.Sockets]);
         return report;
