@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Confab.Bench.Hosting;
 using Confab.Bench.Setup;
 
@@ -30,8 +29,5 @@ public sealed class BenchContext(BenchOptions options, string? postgresServer)
         return ConfabDeployment.StartAsync(nodes, (postgres ?? OnPostgres) ? PostgresServer : null);
     }
 
-    public BenchApi Api(ConfabDeployment confab, int node = 0) => new(confab.Nodes[node].Address, confab.AdminKey, Options.ApiKey);
-
-    /// <summary>The generator's own CPU time so far: a step where it nears one core per second measured the generator.</summary>
-    public static double GeneratorCpuSeconds() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+    public BenchApi Api(ConfabDeployment confab) => new(confab.Nodes[0].Address, confab.AdminKey, Options.ApiKey);
 }

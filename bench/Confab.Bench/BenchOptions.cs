@@ -31,7 +31,7 @@ public sealed record BenchOptions(
         return new BenchOptions(
             args[0],
             args.Contains("--quick"),
-            args.Contains("--postgres") || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CONFAB_BENCH_POSTGRES")),
+            args.Contains("--postgres") || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(Hosting.PostgresDatabase.EnvironmentVariable)),
             Value("--postgres"),
             url is null ? null : new Uri(url),
             Value("--admin-key"),

@@ -41,7 +41,7 @@ public static class BenchRun
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                report = new ScenarioReport(name, $"{name}: FAILED").Note(e.ToString());
+                report = new ScenarioReport(name, $"{name}: FAILED") { Failed = true }.Note(e.ToString());
             }
             report.Seconds = scenarioClock.Elapsed.TotalSeconds;
             ResultTable.Print(report, Console.Out);
@@ -49,10 +49,11 @@ public static class BenchRun
         }
 
         var misses = reports.Sum(r => r.Rows.Count(row => row.Met == false));
+        var failed = reports.Where(r => r.Failed).Select(r => r.Scenario).ToList();
         var loadAtEnd = MachineLoad.Describe();
         Console.WriteLine();
         Console.WriteLine($"at start: {loadAtStart}; at the end: {loadAtEnd}");
-        Console.WriteLine($"done in {clock.Elapsed.TotalSeconds:F0} s: {reports.Sum(r => r.Rows.Count(row => row.Met == true))} targets met, {misses} missed; results in {options.OutputFile}");
+        Console.WriteLine($"done in {clock.Elapsed.TotalSeconds:F0} s: {reports.Sum(r => r.Rows.Count(row => row.Met == true))} targets met, {misses} missed{(failed.Count > 0 ? $"; FAILED: {string.Join(", ", failed)}" : "")}; results in {options.OutputFile}");
         await ResultsFile.WriteAsync(options.OutputFile, new
         {
             options.Scenario,
@@ -65,7 +66,8 @@ public static class BenchRun
             TotalSeconds = clock.Elapsed.TotalSeconds,
             Scenarios = reports,
         });
-        return 0;
+        // A missed target is a finding, printed above; a scenario that could not run is an error.
+        return failed.Count == 0 ? 0 : 1;
     }
 
     /// <summary>The stores persist and history run on: the run's store, or in <c>all</c> SQLite and PostgreSQL when it is there.</summary>

@@ -65,18 +65,19 @@ public sealed class ConfabDeployment : IAsyncDisposable
     {
         for (var n = 0; n < nodeCount; n++)
         {
-            // Each node its own data directory (keys, uploads); on SQLite there is one node, on the first.
-            var directory = n == 0 ? dataDirectory : $"{dataDirectory}-{n}";
-            var process = await ServerProcess.StartAsync(directory, Database?.ConnectionString);
+            var process = await ServerProcess.StartAsync(DirectoryOf(n), Database?.ConnectionString);
             processes.Add(process);
             nodes.Add(new ServerUnderTest(process.Address, speaksConfab: true, process));
         }
     }
 
+    /// <summary>Each node its own data directory (keys, uploads); on SQLite there is one node, on the first.</summary>
+    private string DirectoryOf(int node) => node == 0 ? dataDirectory : $"{dataDirectory}-{node}";
+
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
-        for (var n = 0; n < nodeCount; n++) ServerProcess.DeleteDataDirectory(n == 0 ? dataDirectory : $"{dataDirectory}-{n}");
+        for (var n = 0; n < nodeCount; n++) ServerProcess.DeleteDataDirectory(DirectoryOf(n));
         if (Database is not null) await Database.DisposeAsync();
     }
 }

@@ -27,10 +27,12 @@ public sealed class PostgresDatabase : IAsyncDisposable
     /// The connection string to create bench databases with: the one given (--postgres VALUE or
     /// CONFAB_BENCH_POSTGRES), else what <c>.ci/postgres.sh</c> prints, else null.
     /// </summary>
+    public const string EnvironmentVariable = "CONFAB_BENCH_POSTGRES";
+
     public static async Task<string?> FindServerAsync(string? given)
     {
         if (!string.IsNullOrEmpty(given)) return given;
-        var fromEnvironment = Environment.GetEnvironmentVariable("CONFAB_BENCH_POSTGRES");
+        var fromEnvironment = Environment.GetEnvironmentVariable(EnvironmentVariable);
         if (!string.IsNullOrEmpty(fromEnvironment)) return fromEnvironment;
         var script = Path.Combine(ServerProcess.RepositoryRoot(), ".ci", "postgres.sh");
         if (!File.Exists(script)) return null;

@@ -20,7 +20,7 @@ public sealed class DeliveryRecorder(bool sinceCreated = false)
     /// <summary>Arrival minus the message's <c>createdAt</c> (milliseconds; the server's clock is this machine's), when asked for.</summary>
     public LatencyRecorder? SinceCreated { get; } = sinceCreated ? new() : null;
 
-    public int Tag => Volatile.Read(ref tag);
+    private int Tag => Volatile.Read(ref tag);
 
     /// <summary>Starts counting deliveries of messages stamped with <paramref name="newTag"/> only.</summary>
     public void Begin(int newTag)

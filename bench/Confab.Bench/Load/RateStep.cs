@@ -43,16 +43,13 @@ public static class RateStep
     {
         foreach (var group in groups) group.Recorder.Begin(tag);
         var errorsBefore = senders.Errors;
-        var cpuBefore = ServerCpu(servers);
-        var generatorBefore = BenchContext.GeneratorCpuSeconds();
+        var cpu = CpuWindow.Start(servers);
         var clock = Stopwatch.StartNew();
         var sent = await senders.SendAsync(rate, duration, tag);
         var seconds = clock.Elapsed.TotalSeconds;
         var draining = Stopwatch.StartNew();
         while (draining.Elapsed < Drain && groups.Any(g => g.Recorder.Latencies.Count < sent * g.Receivers)) await Task.Delay(20);
-        var busySeconds = clock.Elapsed.TotalSeconds;
-        var serverCpu = (ServerCpu(servers) - cpuBefore) / busySeconds;
-        var generatorCpu = (BenchContext.GeneratorCpuSeconds() - generatorBefore) / busySeconds;
+        var (_, serverCpu, generatorCpu) = cpu.Spent();
         var deliveries = groups.Select(g =>
         {
             var latency = g.Recorder.Latencies.Summary();
@@ -60,6 +57,4 @@ public static class RateStep
         }).ToList();
         return new StepResult(rate, sent, senders.Errors - errorsBefore, seconds, deliveries, serverCpu, generatorCpu);
     }
-
-    private static double ServerCpu(IReadOnlyList<ServerUnderTest> servers) => servers.Sum(s => s.Sample()?.CpuSeconds ?? double.NaN);
 }

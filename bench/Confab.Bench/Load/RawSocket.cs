@@ -19,7 +19,6 @@ public sealed class RawSocket : IAsyncDisposable
     private readonly SemaphoreSlim sending = new(1, 1);
     private byte[] buffer;
     private Task reading = Task.CompletedTask;
-    private volatile bool disposed;
 
     private RawSocket(ClientWebSocket socket, int bufferSize)
     {
@@ -29,9 +28,6 @@ public sealed class RawSocket : IAsyncDisposable
 
     /// <summary>The seq of the <c>ready</c> frame: where a Confab socket's stream starts.</summary>
     public long ReadySeq { get; private set; }
-
-    /// <summary>True once the socket closed or failed while the bench still wanted it.</summary>
-    public bool Dropped { get; private set; }
 
     public static async Task<RawSocket> ConnectAsync(Uri uri, int bufferSize, CancellationToken cancel = default)
     {
@@ -88,7 +84,6 @@ public sealed class RawSocket : IAsyncDisposable
         catch (OperationCanceledException)
         {
         }
-        if (!disposed) Dropped = true;
     }
 
     /// <summary>One whole frame into the buffer (grown when a frame does not fit); its length, or null once closed.</summary>
@@ -108,7 +103,6 @@ public sealed class RawSocket : IAsyncDisposable
     /// <summary>Drops the connection at once, as a lost network would.</summary>
     public async ValueTask DisposeAsync()
     {
-        disposed = true;
         socket.Abort();
         await reading;
         socket.Dispose();

@@ -7,12 +7,16 @@ namespace Confab.Bench.Load;
 public sealed record FleetConnect(RawSocket[] Sockets, int Failures, string? FirstError, double Seconds)
 {
     public double ConnectsPerSecond => Sockets.Length / Seconds;
+
+    /// <summary>The sockets, when every one connected: a scenario measured on fewer would not say what it claims.</summary>
+    public RawSocket[] All(string what) =>
+        Failures == 0 ? Sockets : throw new InvalidOperationException($"{Failures} {what} could not connect, first: {FirstError}");
 }
 
 /// <summary>Opens many <see cref="RawSocket"/>s to one server with a bounded number of connects in flight.</summary>
 public static class SocketFleet
 {
-    public const int DefaultInFlight = 100;
+    private const int InFlight = 100;
 
     /// <summary>
     /// Opens one socket per token (for the ceiling, which takes no token, <paramref name="tokens"/> just counts them),
@@ -20,13 +24,13 @@ public static class SocketFleet
     /// sends <c>resume</c> from the ready seq so the socket's stream starts at once.
     /// </summary>
     public static async Task<FleetConnect> ConnectAsync(ServerUnderTest server, IReadOnlyList<string?> tokens, int bufferSize,
-        Func<int, FrameHandler> handlerOf, bool goLive, int inFlight = DefaultInFlight)
+        Func<int, FrameHandler> handlerOf, bool goLive)
     {
         var sockets = new RawSocket?[tokens.Count];
         var failures = 0;
         string? firstError = null;
         var clock = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(Enumerable.Range(0, tokens.Count), new ParallelOptions { MaxDegreeOfParallelism = inFlight }, async (i, cancel) =>
+        await Parallel.ForEachAsync(Enumerable.Range(0, tokens.Count), new ParallelOptions { MaxDegreeOfParallelism = InFlight }, async (i, cancel) =>
         {
             try
             {

@@ -14,7 +14,6 @@ public sealed class StampSenders
     private readonly string? conversationId;
     private RawSocket[] sockets = [];
     private long nextRequestId;
-    private long acks;
     private long errors;
 
     private StampSenders(ServerUnderTest server, string? conversationId)
@@ -23,17 +22,13 @@ public sealed class StampSenders
         this.conversationId = conversationId;
     }
 
-    public long Acks => Interlocked.Read(ref acks);
-
     public long Errors => Interlocked.Read(ref errors);
 
     /// <summary>Opens one sender socket per token (ceiling: per null) into <paramref name="conversationId"/> (ceiling: none).</summary>
     public static async Task<StampSenders> ConnectAsync(ServerUnderTest server, IReadOnlyList<string?> tokens, string? conversationId)
     {
         var senders = new StampSenders(server, conversationId);
-        var fleet = await SocketFleet.ConnectAsync(server, tokens, 16 * 1024, _ => senders.Count, goLive: true);
-        if (fleet.Failures > 0) throw new InvalidOperationException($"A sender could not connect: {fleet.FirstError}");
-        senders.sockets = fleet.Sockets;
+        senders.sockets = (await SocketFleet.ConnectAsync(server, tokens, 16 * 1024, _ => senders.CountErrors, goLive: true)).All("senders");
         return senders;
     }
 
@@ -61,10 +56,9 @@ public sealed class StampSenders
             : ConfabFrames.CeilingMessage(text);
     }
 
-    private void Count(ReadOnlySpan<byte> frame)
+    private void CountErrors(ReadOnlySpan<byte> frame)
     {
-        if (FrameScan.IsType(frame, FrameScan.Ack)) Interlocked.Increment(ref acks);
-        else if (FrameScan.IsType(frame, FrameScan.Error)) Interlocked.Increment(ref errors);
+        if (FrameScan.IsType(frame, FrameScan.Error)) Interlocked.Increment(ref errors);
     }
 
     public Task CloseAsync() => SocketFleet.CloseAllAsync(sockets);

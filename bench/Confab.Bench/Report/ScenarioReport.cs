@@ -15,6 +15,9 @@ public sealed class ScenarioReport(string scenario, string title)
 
     public double Seconds { get; set; }
 
+    /// <summary>The scenario threw before it could measure; its notes say why.</summary>
+    public bool Failed { get; init; }
+
     public ScenarioReport Row(string figure, double? value, string shown, Target? target = null)
     {
         Rows.Add(new ResultRow(figure, value, shown, target));

@@ -17,10 +17,5 @@ public static class Shown
 
     public static string Ratio(double ratio) => double.IsFinite(ratio) ? ratio.ToString("F2", CultureInfo.InvariantCulture) + "x" : "n/a";
 
-    public static string Seconds(double seconds) => seconds.ToString("F2", CultureInfo.InvariantCulture) + " s";
-
     public static string Percent(double fraction) => (fraction * 100).ToString("F0", CultureInfo.InvariantCulture) + " %";
-
-    public static string Latencies(Percentiles p) =>
-        FormattableString.Invariant($"p50 {p.P50:F2} / p90 {p.P90:F2} / p99 {p.P99:F2} / p99.9 {p.P999:F2} ms (n={p.Count:N0})");
 }

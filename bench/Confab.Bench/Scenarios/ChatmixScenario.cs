@@ -43,9 +43,7 @@ public static class ChatmixScenario
         await using var deployment = await context.StartConfabAsync();
         var server = deployment.Nodes[0];
         using var api = context.Api(deployment);
-        var backend = await api.TenantAsync();
-        var userIds = BenchApi.NewUserIds("chat", users);
-        var tokens = await BenchApi.UsersWithTokensAsync(backend, userIds);
+        var (userIds, tokens) = await api.UsersInNewTenantAsync("chat", users);
         var conversationOf = new string[conversations];
         await BenchApi.ForEachAsync(conversations, async c =>
             conversationOf[c] = await api.GroupAsync(tokens[c * Members], userIds[(c * Members + 1)..((c + 1) * Members)]));
@@ -60,26 +58,21 @@ public static class ChatmixScenario
                 var me = Encoding.UTF8.GetBytes(userIds[i]);
                 return frame => OnFrame(chat, socketOf, i, me, conversationOf[i / Members], frame);
             }, goLive: true);
-        if (fleet.Failures > 0) throw new InvalidOperationException($"{fleet.Failures} users could not connect: {fleet.FirstError}");
-        var sockets = fleet.Sockets;
+        var sockets = fleet.All("users");
         sockets.CopyTo(socketOf, 0);
         // The connects' presence goes to every online member; chatting starts once the server has settled from it.
         var settled = await server.SettleAsync(SettleLimit);
 
-        var before = server.Sample();
-        var generatorBefore = BenchContext.GeneratorCpuSeconds();
-        var clock = Stopwatch.StartNew();
+        var cpu = CpuWindow.Start(server);
         await Task.WhenAll(Enumerable.Range(0, users).Select(i => ChatAsync(chat, sockets[i], conversationOf[i / Members], duration, new Random(i))));
         await Task.Delay(TimeSpan.FromSeconds(2));
-        var seconds = clock.Elapsed.TotalSeconds;
+        var (serverSeconds, cpuShare, generatorShare) = cpu.Spent();
         var after = server.Sample();
-        var generatorShare = (BenchContext.GeneratorCpuSeconds() - generatorBefore) / seconds;
         await SocketFleet.CloseAllAsync(sockets);
 
         var delivery = chat.Deliveries.Latencies.Summary();
         var send = chat.SendLatency.Summary();
         var expected = chat.Acked * (Members - 1);
-        var cpuShare = after is null || before is null ? double.NaN : (after.Value.CpuSeconds - before.Value.CpuSeconds) / seconds;
         report
             .Row("delivery p50 / p90", delivery.P90, $"{Shown.Milliseconds(delivery.P50)} / {Shown.Milliseconds(delivery.P90)}")
             .Row("delivery p99", delivery.P99, Shown.Milliseconds(delivery.P99), Target.NoMoreThan(TargetP99Ms, "<= 50 ms"))
@@ -88,7 +81,7 @@ public static class ChatmixScenario
             .Row("messages sent / acked / failed", chat.Acked, $"{chat.Sent:N0} / {chat.Acked:N0} / {chat.Failed:N0}")
             .Row("deliveries (not there 2 s after the end)", delivery.Count, $"{delivery.Count:N0} of {expected:N0} ({expected - delivery.Count:N0})")
             .Row("read receipts sent", chat.Reads, Shown.Count(chat.Reads))
-            .Row("server CPU", cpuShare, after is null ? "n/a" : $"{after.Value.CpuSeconds - before!.Value.CpuSeconds:F1} s = {Shown.Percent(cpuShare)} of a core")
+            .Row("server CPU", cpuShare, after is null ? "n/a" : FormattableString.Invariant($"{serverSeconds:F1} s = {Shown.Percent(cpuShare)} of a core"))
             .Row("generator CPU", generatorShare, $"{Shown.Percent(generatorShare)} of a core")
             .Row("server RSS", after?.ResidentBytes, after is null ? "n/a" : Shown.MiB(after.Value.ResidentBytes))
             .Note("each user: typing, ~1 s later a message, then 10-20 s of quiet; receivers mark each message read 1 s after it arrives")

@@ -27,16 +27,13 @@ public static class ClusterScenario
         await using var deployment = await context.StartConfabAsync(postgres: true, nodes: 2);
         var (nodeA, nodeB) = (deployment.Nodes[0], deployment.Nodes[1]);
         using var api = context.Api(deployment);
-        var backend = await api.TenantAsync();
-        var userIds = BenchApi.NewUserIds("clu", Senders + RemoteReceivers + LocalReceivers);
-        var tokens = await BenchApi.UsersWithTokensAsync(backend, userIds);
+        var (userIds, tokens) = await api.UsersInNewTenantAsync("clu", Senders + RemoteReceivers + LocalReceivers);
         var room = await api.GroupAsync(tokens[0], userIds[1..]);
 
         var remote = new DeliveryRecorder(sinceCreated: true);
         var local = new DeliveryRecorder(sinceCreated: true);
-        var remoteFleet = await SocketFleet.ConnectAsync(nodeB, tokens[Senders..(Senders + RemoteReceivers)], 16 * 1024, _ => frame => remote.Record(frame), goLive: true);
-        var localFleet = await SocketFleet.ConnectAsync(nodeA, tokens[(Senders + RemoteReceivers)..], 16 * 1024, _ => frame => local.Record(frame), goLive: true);
-        if (remoteFleet.Failures + localFleet.Failures > 0) throw new InvalidOperationException($"Receivers could not connect: {remoteFleet.FirstError ?? localFleet.FirstError}");
+        var receiversOnB = (await SocketFleet.ConnectAsync(nodeB, tokens[Senders..(Senders + RemoteReceivers)], 16 * 1024, _ => frame => remote.Record(frame), goLive: true)).All("receivers on node B");
+        var receiversOnA = (await SocketFleet.ConnectAsync(nodeA, tokens[(Senders + RemoteReceivers)..], 16 * 1024, _ => frame => local.Record(frame), goLive: true)).All("receivers on node A");
         var senders = await StampSenders.ConnectAsync(nodeA, tokens[..Senders], room);
         await Task.Delay(TimeSpan.FromSeconds(1));
         ReceiverGroup[] groups = [new("node B", remote, RemoteReceivers), new("node A", local, LocalReceivers)];
@@ -59,7 +56,7 @@ public static class ClusterScenario
         }
         report.Note("both nodes pinned to the server core; PostgreSQL unpinned; createdAt has millisecond precision and is taken before the commit, so the hop is an upper bound");
         await senders.CloseAsync();
-        await SocketFleet.CloseAllAsync([.. remoteFleet.Sockets, .. localFleet.Sockets]);
+        await SocketFleet.CloseAllAsync([.. receiversOnB, .. receiversOnA]);
         return report;
     }
 }

@@ -82,8 +82,8 @@ public static class FanoutScenario
                 .Row($"fanout {size}: highest rate held", mine.Held?.Rate, mine.DescribeHeld())
                 .Row($"fanout {size}: deliveries/s held", mine.HeldDeliveriesPerSecond, Shown.PerSecond(mine.HeldDeliveriesPerSecond),
                     isTarget ? Target.NoLessThan(TargetDeliveriesPerSecond, ">= 200,000/s") : null)
-                .Row($"fanout {size}: p99 at that rate", mine.Held?.Groups[0].Latency.P99 ?? double.NaN,
-                    Shown.Milliseconds(mine.Held?.Groups[0].Latency.P99 ?? double.NaN), Target.NoMoreThan(P99BoundMs, "<= 50 ms"))
+                .Row($"fanout {size}: p99 at that rate (held means <= 50 ms)", mine.Held?.Groups[0].Latency.P99 ?? double.NaN,
+                    Shown.Milliseconds(mine.Held?.Groups[0].Latency.P99 ?? double.NaN))
                 .Row($"ceiling {size}: highest rate held", theirs.Held?.Rate, theirs.DescribeHeld())
                 .Row($"ceiling {size}: deliveries/s held", theirs.HeldDeliveriesPerSecond,
                     $"{Shown.PerSecond(theirs.HeldDeliveriesPerSecond)} (p99 {Shown.Milliseconds(theirs.Held?.Groups[0].Latency.P99 ?? double.NaN)})")
@@ -106,24 +106,23 @@ public static class FanoutScenario
     private static async Task<Ladder> ClimbAsync(ServerUnderTest server, StampSenders senders, string?[] subscriberTokens, TimeSpan step)
     {
         var recorder = new DeliveryRecorder();
-        var fleet = await SocketFleet.ConnectAsync(server, subscriberTokens, ReceiveBuffer, _ => frame => recorder.Record(frame), goLive: true);
-        if (fleet.Failures > 0) throw new InvalidOperationException($"{fleet.Failures} subscribers could not connect: {fleet.FirstError}");
+        var subscribers = (await SocketFleet.ConnectAsync(server, subscriberTokens, ReceiveBuffer, _ => frame => recorder.Record(frame), goLive: true)).All("subscribers");
         var settled = await server.SettleAsync(SettleLimit);
-        var groups = new[] { new ReceiverGroup("subscribers", recorder, fleet.Sockets.Length) };
+        var groups = new[] { new ReceiverGroup("subscribers", recorder, subscribers.Length) };
         var ladder = new Ladder(subscriberTokens.Length, settled, []);
         // Start where a step delivers 10,000/s, then double: a handful of steps reach any server's limit.
         var firstRate = Math.Max(5.0, 10_000.0 / subscriberTokens.Length);
         await RateStep.RunAsync([server], senders, groups, firstRate, WarmUp, tag: WarmUpTag);
-        var rate = firstRate;
-        for (; ladder.Steps.Count < 12; rate *= 2)
+        for (var rate = firstRate; ladder.Steps.Count < 12; rate *= 2)
         {
             var result = await RateStep.RunAsync([server], senders, groups, rate, step, tag: ladder.Steps.Count);
             ladder.Steps.Add(result);
             if (!result.Held(P99BoundMs)) break;
         }
-        // Doubling overshoots by up to 2x: narrow the gap between the last rate held and the first one failed.
-        var (held, failed) = (rate / 2, rate);
-        for (var i = 0; i < Bisections && ladder.Held is not null; i++)
+        // Doubling overshoots by up to 2x: narrow the gap between the last rate held and the first one failed (if one did).
+        var top = ladder.Steps[^1];
+        var (held, failed) = (top.Rate / 2, top.Rate);
+        for (var i = 0; i < Bisections && ladder.Held is not null && !top.Held(P99BoundMs); i++)
         {
             var middle = (held + failed) / 2;
             var result = await RateStep.RunAsync([server], senders, groups, middle, step, tag: ladder.Steps.Count);
@@ -132,7 +131,7 @@ public static class FanoutScenario
             else failed = middle;
         }
         await senders.CloseAsync();
-        await SocketFleet.CloseAllAsync(fleet.Sockets);
+        await SocketFleet.CloseAllAsync(subscribers);
         return ladder;
     }
 }

@@ -27,9 +27,7 @@ public static class HistoryScenario
         string reader, conversation, template, lister, listSample;
         using (var setupApi = context.Api(deployment))
         {
-            var backend = await setupApi.TenantAsync();
-            var userIds = BenchApi.NewUserIds("hist", 3);
-            var tokens = await BenchApi.UsersWithTokensAsync(backend, userIds);
+            var (userIds, tokens) = await setupApi.UsersInNewTenantAsync("hist", 3);
             (reader, lister) = (tokens[0], tokens[2]);
             conversation = await setupApi.GroupAsync(reader, [userIds[1]]);
             template = (await setupApi.AsUser(reader).Messages.SendAsync(conversation, new SendMessageRequest { Text = "history message 1" })).Message.Id;

@@ -30,8 +30,7 @@ public static class IdleScenario
         await using (var deployment = await context.StartConfabAsync())
         {
             using var api = context.Api(deployment);
-            var backend = await api.TenantAsync();
-            var tokens = await BenchApi.UsersWithTokensAsync(backend, BenchApi.NewUserIds("idle", count));
+            var (_, tokens) = await api.UsersInNewTenantAsync("idle", count);
             confab = await MeasureAsync(deployment.Nodes[0], tokens, settle);
         }
         var (ceilingServer, ceilingProcess) = await CeilingProcess.StartAsync();

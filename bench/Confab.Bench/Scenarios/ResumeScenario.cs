@@ -30,19 +30,16 @@ public static class ResumeScenario
         await using var deployment = await context.StartConfabAsync();
         var server = deployment.Nodes[0];
         using var api = context.Api(deployment);
-        var backend = await api.TenantAsync();
-        var userIds = BenchApi.NewUserIds("res", clients + 1);
-        var tokens = await BenchApi.UsersWithTokensAsync(backend, userIds);
+        var (userIds, tokens) = await api.UsersInNewTenantAsync("res", clients + 1);
         var senderToken = tokens[clients];
         var conversations = new string[groups];
         await BenchApi.ForEachAsync(groups, async g => conversations[g] = await api.GroupAsync(senderToken, userIds[(g * GroupSize)..((g + 1) * GroupSize)]));
 
         var lastSeq = new long[clients];
         FrameHandler seqOf(int i) => frame => { if (FrameScan.Seq(frame) is { } seq && seq > lastSeq[i]) lastSeq[i] = seq; };
-        var live = await SocketFleet.ConnectAsync(server, tokens[..clients], 16 * 1024, seqOf, goLive: true);
-        if (live.Failures > 0) throw new InvalidOperationException($"{live.Failures} clients could not connect: {live.FirstError}");
+        var live = (await SocketFleet.ConnectAsync(server, tokens[..clients], 16 * 1024, seqOf, goLive: true)).All("clients");
         await Task.Delay(TimeSpan.FromSeconds(1));
-        IEnumerable<RawSocket> connected = live.Sockets;
+        IEnumerable<RawSocket> connected = live;
 
         foreach (var (name, spread) in new[] { ("spread over 2 s", Spread), ("all at once", TimeSpan.Zero) })
         {

@@ -56,6 +56,13 @@ public sealed class BenchApi : IDisposable
         return tokens;
     }
 
+    /// <summary>What most scenarios start from: a fresh tenant and <paramref name="count"/> users of it, each with a session token.</summary>
+    public async Task<(string[] UserIds, string[] Tokens)> UsersInNewTenantAsync(string prefix, int count)
+    {
+        var userIds = NewUserIds(prefix, count);
+        return (userIds, await UsersWithTokensAsync(await TenantAsync(), userIds));
+    }
+
     public ConfabClient AsUser(string token) => new(Http, token);
 
     /// <summary>A group created by the owner with these other members (added 500 at a time); its ID.</summary>

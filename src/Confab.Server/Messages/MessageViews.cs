@@ -39,7 +39,7 @@ public sealed class MessageViews(
     {
         if (senderId is null) return appended;
         var floor = (await receipts.OtherPointerFloorsAsync(db, tenantId, [appended.ConversationId], senderId)).GetValueOrDefault(appended.ConversationId) ?? PointerFloor.Nobody;
-        var own = new OwnReceipts(appended.ConversationId, floor, floor.Others > ReceiptDetailMemberLimit ? null : []).Apply(appended);
+        var own = OwnReceipts.For(appended.ConversationId, floor, []).Apply(appended);
         if (appended.ReplyTo is not { Reactions.Count: > 0 } replyTo) return own;
         var mine = (await reactions.ForMessagesAsync(db, tenantId, [replyTo.Id])).Where(r => r.UserId == senderId).Select(r => r.Emoji).ToHashSet(StringComparer.Ordinal);
         return own with { ReplyTo = replyTo with { Reactions = replyTo.Reactions.Select(r => r with { ReactedByMe = mine.Contains(r.Emoji) }).ToList() } };
@@ -113,7 +113,7 @@ public sealed class MessageViews(
                 : [];
     }
 
-    /// <summary>Receipts on the viewer's own messages, per conversation from its earliest such seq: three queries for any number of conversations.</summary>
+    /// <summary>Receipts on the viewer's own messages, per conversation from its earliest such seq: two queries for any number of conversations.</summary>
     private async Task<Dictionary<string, OwnReceipts>> LoadReceiptsAsync(DbSession db, string tenantId, string viewerId, Dictionary<string, long> fromSeqs)
     {
         var floors = await receipts.OtherPointerFloorsAsync(db, tenantId, fromSeqs.Keys, viewerId);
@@ -121,12 +121,16 @@ public sealed class MessageViews(
         var detailed = fromSeqs.Where(f => floorOf(f.Key).Others <= ReceiptDetailMemberLimit).ToDictionary(StringComparer.Ordinal);
         IReadOnlyList<ReceiptMove> covering = detailed.Count == 0 ? [] : await receipts.MovesCoveringAsync(db, tenantId, viewerId, detailed);
         var moves = covering.ToLookup(m => m.ConversationId, StringComparer.Ordinal);
-        return fromSeqs.Keys.ToDictionary(c => c, c => new OwnReceipts(c, floorOf(c), detailed.ContainsKey(c) ? moves[c].ToList() : null), StringComparer.Ordinal);
+        return fromSeqs.Keys.ToDictionary(c => c, c => OwnReceipts.For(c, floorOf(c), moves[c]), StringComparer.Ordinal);
     }
 
     /// <summary>Receipts on the viewer's own messages in one conversation.</summary>
     private sealed record OwnReceipts(string ConversationId, PointerFloor Floor, IReadOnlyList<ReceiptMove>? Moves)
     {
+        /// <summary>Per-member receipts from these pointer moves, or the status alone above <see cref="ReceiptDetailMemberLimit"/> members.</summary>
+        public static OwnReceipts For(string conversationId, PointerFloor floor, IEnumerable<ReceiptMove> moves) =>
+            new(conversationId, floor, floor.Others > ReceiptDetailMemberLimit ? null : moves.ToList());
+
         public Message Apply(Message message)
         {
             var status = Floor.Others == 0 ? ReceiptStatus.Sent

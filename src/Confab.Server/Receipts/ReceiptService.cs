@@ -35,12 +35,14 @@ public sealed class ReceiptService(
             var access = await guard.LoadAsync(db, caller.TenantId, conversationId, caller.UserId);
             var member = access.RequireMember();
             var target = access.Conversation.LastSeq;
+            string? targetId = null;
             if (ids.Count > 0)
             {
                 var found = await messages.FindManyAsync(db, caller.TenantId, ids.Where(Check.IsGeneratedId));
                 if (ids.Any(id => !found.TryGetValue(id, out var m) || m.ConversationId != conversationId))
                     throw ApiException.NotFound(ErrorCodes.MessageNotFound, "messageIds names a message that is not in this conversation.");
-                target = found.Values.Max(m => m.Seq);
+                var newest = found.Values.MaxBy(m => m.Seq)!;
+                (target, targetId) = (newest.Seq, newest.Id);
             }
 
             var current = status == ReceiptStatus.Read ? member.LastReadSeq : member.LastDeliveredSeq;
@@ -59,7 +61,9 @@ public sealed class ReceiptService(
             }
 
             unread ??= (await conversations.UnreadCountsAsync(db, caller.TenantId, conversationId, caller.UserId)).UnreadCount;
-            var upToId = await messages.IdAtSeqAsync(db, caller.TenantId, conversationId, Math.Max(target, current));
+            var upToId = targetId is not null && target >= current
+                ? targetId
+                : await messages.IdAtSeqAsync(db, caller.TenantId, conversationId, Math.Max(target, current));
             return new ReceiptResult(conversationId, caller.UserId, status, upToId, unread.Value);
         });
     }

@@ -18,7 +18,7 @@ internal sealed class GroupCommit : IAsyncDisposable
     /// <summary>Bounds how long the first write of a batch waits for the last one to run.</summary>
     private const int MaxBatch = 128;
 
-    /// <summary>How often a batch or a write that the engine reports as retryable runs again before its error is let through.</summary>
+    /// <summary>How often a batch that the engine reports as retryable (a PostgreSQL deadlock victim) runs again before its error is let through.</summary>
     private const int Attempts = 5;
 
     private const string Savepoint = "write";
@@ -27,6 +27,10 @@ internal sealed class GroupCommit : IAsyncDisposable
     private readonly IStoreEngine engine;
     private readonly EventNotifier notifier;
     private readonly Task loop;
+    /// <summary>
+    /// Where writes run side by side (PostgreSQL): at most <see cref="IStoreEngine.WriteConcurrency"/> at once, so that
+    /// a burst waits here rather than for a pool connection, and so that shutdown can wait for those in flight.
+    /// </summary>
     private readonly SemaphoreSlim turns;
     private volatile bool stopping;
 
@@ -98,6 +102,7 @@ internal sealed class GroupCommit : IAsyncDisposable
                 // The others did nothing that lasts and heard nothing yet: they run again, without the write that ended it.
                 ended.Write.Abandon(ended.Failure);
                 batch.Remove(ended.Write);
+                if (batch.Count == 0) return;
                 foreach (var pending in batch) pending.Reset();
             }
             catch (DbException exception) when (attempt < Attempts && engine.IsRetryable(exception))
@@ -131,38 +136,31 @@ internal sealed class GroupCommit : IAsyncDisposable
         }
     }
 
-    /// <summary>Runs one write; if it throws, undoes it alone. A failure to undo it fails the batch.</summary>
+    /// <summary>
+    /// Runs one write; if it throws, undoes it alone. A failure to undo it fails the batch. Only a single writer
+    /// (SQLite) shares transactions, and nothing there is worth retrying, so a failed write simply fails.
+    /// </summary>
     private async Task RunInSavepointAsync(DbConnection connection, DbTransaction transaction, PendingWrite pending)
     {
-        for (var attempt = 1; ; attempt++)
+        await transaction.SaveAsync(Savepoint);
+        try
         {
-            await transaction.SaveAsync(Savepoint);
+            await pending.RunAsync(connection, transaction, engine.Dialect);
+            await transaction.ReleaseAsync(Savepoint);
+        }
+        catch (Exception failure)
+        {
             try
             {
-                await pending.RunAsync(connection, transaction, engine.Dialect);
+                await transaction.RollbackAsync(Savepoint);
                 await transaction.ReleaseAsync(Savepoint);
-                return;
             }
-            catch (Exception failure)
+            catch (Exception)
             {
-                try
-                {
-                    await transaction.RollbackAsync(Savepoint);
-                    await transaction.ReleaseAsync(Savepoint);
-                }
-                catch (Exception)
-                {
-                    // SQLite rolls back the whole transaction on some errors (disk full, I/O, a trigger's RAISE(ROLLBACK)).
-                    throw new TransactionEnded(pending, failure);
-                }
-                if (failure is DbException exception && attempt < Attempts && engine.IsRetryable(exception))
-                {
-                    await Task.Delay(Random.Shared.Next(1, 10 * attempt));
-                    continue;
-                }
-                pending.Fail(failure);
-                return;
+                // SQLite rolls back the whole transaction on some errors (disk full, I/O, a trigger's RAISE(ROLLBACK)).
+                throw new TransactionEnded(pending, failure);
             }
+            pending.Fail(failure);
         }
     }
 

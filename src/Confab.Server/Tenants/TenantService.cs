@@ -85,13 +85,18 @@ public sealed class TenantService(Database database, TenantStore store, SearchSt
     public async Task<TenantSettings> SettingsAsync(DbSession db, string tenantId) =>
         await store.FindSettingsAsync(db, tenantId) ?? throw NotFound();
 
-    public Task<TenantSettings> UpdateSettingsAsync(string tenantId, SettingsPatch patch) => database.WriteAsync(async db =>
+    public async Task<TenantSettings> UpdateSettingsAsync(string tenantId, SettingsPatch patch)
     {
-        var settings = (await store.FindSettingsForUpdateAsync(db, tenantId) ?? throw NotFound()).Apply(patch);
-        await store.SaveSettingsAsync(db, tenantId, settings);
+        var settings = await database.WriteAsync(async db =>
+        {
+            var changed = (await store.FindSettingsForUpdateAsync(db, tenantId) ?? throw NotFound()).Apply(patch);
+            await store.SaveSettingsAsync(db, tenantId, changed);
+            return changed;
+        });
+        // After the commit: dropped before it, a read in between could cache the old settings again.
         cachedSettings.TryRemove(tenantId, out _);
         return settings;
-    });
+    }
 
     private async Task<CreatedApiKey> IssueKeyAsync(WriteSession db, string tenantId, long now)
     {

@@ -56,7 +56,7 @@ public sealed class TenantStore
     /// <summary>The settings, locked until commit, for a change written back from them (two changes then apply one after the other).</summary>
     public Task<TenantSettings?> FindSettingsForUpdateAsync(WriteSession db, string tenantId) => ReadSettingsAsync(db, tenantId, db.Dialect.LockedForWrite);
 
-    private static async Task<TenantSettings?> ReadSettingsAsync(DbSession db, string tenantId, string locking) =>
+    private async Task<TenantSettings?> ReadSettingsAsync(DbSession db, string tenantId, string locking) =>
         await db.QuerySingleOrDefaultAsync<string>($"SELECT settings FROM tenants WHERE id = @tenantId {locking}", new { tenantId }) is { } json
             ? Parse(json)
             : null;
@@ -67,17 +67,19 @@ public sealed class TenantStore
     public static string Serialize(TenantSettings settings) => JsonSerializer.Serialize(settings, JsonDefaults.Options);
 
     /// <summary>
-    /// Settings are read on every send and rarely change, so each stored text is parsed once (settings are immutable,
-    /// so one parsed copy serves every reader). Texts no longer stored are forgotten wholesale past a bound.
+    /// Each stored settings text, parsed once. Requests read the settings row in their own session, so their rules and
+    /// their write see the same settings (unlike <c>TenantService.CachedSettingsAsync</c>, which may be seconds old);
+    /// only the parsing, done on every send, is saved here. Settings are immutable, so one copy serves every reader.
+    /// Texts no longer stored are forgotten wholesale past a bound.
     /// </summary>
-    private static TenantSettings Parse(string json)
+    private TenantSettings Parse(string json)
     {
-        if (Parsed.TryGetValue(json, out var known)) return known;
-        if (Parsed.Count >= MaxParsed) Parsed.Clear();
-        return Parsed[json] = JsonSerializer.Deserialize<TenantSettings>(json, JsonDefaults.Options) ?? new TenantSettings();
+        if (parsed.TryGetValue(json, out var known)) return known;
+        if (parsed.Count >= MaxParsed) parsed.Clear();
+        return parsed[json] = JsonSerializer.Deserialize<TenantSettings>(json, JsonDefaults.Options) ?? new TenantSettings();
     }
 
     private const int MaxParsed = 1024;
 
-    private static readonly ConcurrentDictionary<string, TenantSettings> Parsed = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TenantSettings> parsed = new(StringComparer.Ordinal);
 }

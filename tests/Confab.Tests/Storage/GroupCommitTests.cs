@@ -17,17 +17,19 @@ namespace Confab.Tests.Storage;
 /// </summary>
 public sealed class GroupCommitTests(ConfabServer server) : IClassFixture<ConfabServer>
 {
+    private Database Database => server.Services.GetRequiredService<Database>();
+
+    private EventLog Log => server.Services.GetRequiredService<EventLog>();
+
     [Fact]
     public async Task A_failing_write_among_concurrent_ones_leaves_nothing_and_the_others_commit_with_gapless_positions()
     {
         var tenant = await server.NewTenantAsync();
-        var database = server.Services.GetRequiredService<Database>();
-        var log = server.Services.GetRequiredService<EventLog>();
         var before = await server.LastPositionAsync(tenant.Id);
 
-        var writes = Enumerable.Range(0, 120).Select(i => Task.Run(() => database.WriteAsync(async db =>
+        var writes = Enumerable.Range(0, 120).Select(i => Task.Run(() => Database.WriteAsync(async db =>
         {
-            var position = await log.ToUserAsync(db, tenant.Id, "nobody", "test.written", new { i });
+            var position = await Log.ToUserAsync(db, tenant.Id, "nobody", "test.written", new { i });
             if (i % 3 == 0) throw new InvalidOperationException($"write {i} fails after appending");
             return (Index: i, Position: position);
         }))).ToList();
@@ -50,22 +52,20 @@ public sealed class GroupCommitTests(ConfabServer server) : IClassFixture<Confab
     public async Task A_write_that_ends_the_whole_transaction_fails_alone_and_the_rest_of_its_batch_commits()
     {
         var tenant = await server.NewTenantAsync();
-        var database = server.Services.GetRequiredService<Database>();
-        var log = server.Services.GetRequiredService<EventLog>();
         var before = await server.LastPositionAsync(tenant.Id);
 
         // The first write holds the single writer until the others have queued behind it, so they share one batch.
         var release = new TaskCompletionSource();
-        var holding = database.WriteAsync(async db =>
+        var holding = Database.WriteAsync(async db =>
         {
             await release.Task;
-            return await log.ToUserAsync(db, tenant.Id, "nobody", "test.written", new { i = -1 });
+            return await Log.ToUserAsync(db, tenant.Id, "nobody", "test.written", new { i = -1 });
         });
-        var writes = Enumerable.Range(0, 20).Select(i => database.WriteAsync(async db =>
+        var writes = Enumerable.Range(0, 20).Select(i => Database.WriteAsync(async db =>
         {
             // SQLite answers RAISE(ROLLBACK) by rolling back the whole transaction, as it does on a full disk or an I/O error.
             if (i == 10) await db.ExecuteAsync("CREATE TEMP TRIGGER doomed BEFORE INSERT ON events BEGIN SELECT RAISE(ROLLBACK, 'doomed'); END");
-            return await log.ToUserAsync(db, tenant.Id, "nobody", "test.written", new { i });
+            return await Log.ToUserAsync(db, tenant.Id, "nobody", "test.written", new { i });
         })).ToList();
         release.SetResult();
         await holding;
@@ -102,6 +102,10 @@ public sealed class GroupCommitTests(ConfabServer server) : IClassFixture<Confab
         Assert.Equal(Enumerable.Range(0, 84).Select(n => firstSeq + n), created);
     }
 
+    /// <remarks>
+    /// A killed process leaves what the OS already has, so this shows that a send is acknowledged only after its commit;
+    /// surviving a power cut rests on <c>synchronous = FULL</c>, which no process kill can observe.
+    /// </remarks>
     [Fact]
     public async Task Every_send_acknowledged_before_the_process_is_killed_is_there_after_a_restart()
     {

@@ -1,0 +1,36 @@
+using System.Diagnostics;
+using Confab.Bench.Hosting;
+
+namespace Confab.Bench.Load;
+
+/// <summary>
+/// The CPU the servers and the generator itself spent from <see cref="Start"/> on, as seconds and as shares of one
+/// core per second of wall time. A server the bench did not start (<c>--url</c>) has no figure: NaN.
+/// </summary>
+public sealed class CpuWindow
+{
+    private readonly IReadOnlyList<ServerUnderTest> servers;
+    private readonly double serversAtStart;
+    private readonly double generatorAtStart = GeneratorSeconds();
+    private readonly Stopwatch clock = Stopwatch.StartNew();
+
+    private CpuWindow(IReadOnlyList<ServerUnderTest> servers)
+    {
+        this.servers = servers;
+        serversAtStart = ServerSeconds(servers);
+    }
+
+    public static CpuWindow Start(params IReadOnlyList<ServerUnderTest> servers) => new(servers);
+
+    /// <summary>Server CPU seconds so far, and the servers' and the generator's shares of a core.</summary>
+    public (double ServerSeconds, double ServerShare, double GeneratorShare) Spent()
+    {
+        var wall = clock.Elapsed.TotalSeconds;
+        var server = ServerSeconds(servers) - serversAtStart;
+        return (server, server / wall, (GeneratorSeconds() - generatorAtStart) / wall);
+    }
+
+    private static double ServerSeconds(IReadOnlyList<ServerUnderTest> servers) => servers.Sum(s => s.Sample()?.CpuSeconds ?? double.NaN);
+
+    private static double GeneratorSeconds() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+}
