@@ -34,7 +34,15 @@ public sealed class SocketConnection(WebSocket socket, UserCaller caller, long s
 
     private const WebSocketCloseStatus TryAgainLater = (WebSocketCloseStatus)1013;
 
-    private readonly Channel<byte[]> outbound = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(OutboundCapacity) { SingleReader = true });
+    // An idle writer loop resumes on the thread that queues the frame (synchronous continuations), so a frame costs
+    // no thread-pool hop: one event for a thousand sockets is one work item instead of a thousand queued ahead of the
+    // commits and dispatches after it. The loop still yields at the first write that has to wait for the network, so
+    // the queuing thread never waits on a client; it does hold this connection's lock for a write into Kestrel's buffer.
+    private readonly Channel<byte[]> outbound = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(OutboundCapacity)
+    {
+        SingleReader = true,
+        AllowSynchronousContinuations = true,
+    });
     private readonly CancellationTokenSource closing = new();
     private readonly Lock gate = new();
     private List<byte[]>? beforeStart = [];
