@@ -14,8 +14,9 @@ namespace Confab.Server.Realtime;
 /// </summary>
 /// <remarks>
 /// The events of one read are routed in log order first and handed to the sockets afterwards, one socket at a
-/// time with all its frames together. The busier the server, the more events a read finds, and a socket's
-/// frames then leave in one network write instead of one write each: the cost per delivery falls as load rises.
+/// time with all its frames back to back. Kestrel's transport sends whatever a socket has buffered when it gets
+/// to it, so the busier the server, the more events a read finds and the more frames go out per network write:
+/// the cost per delivery falls as load rises.
 /// </remarks>
 public sealed partial class EventDispatcher(
     Database database, EventStore events, EventNotifier notifier, ConnectionRegistry connections, AttachmentLinks links, ILogger<EventDispatcher> logger)
@@ -76,8 +77,17 @@ public sealed partial class EventDispatcher(
             var batch = await database.ReadAsync(db => events.ReadTenantAsync(db, tenantId, cursor, BatchSize));
             if (batch.Count == 0) break;
             var outbox = new Outbox();
-            foreach (var e in batch) await RouteAsync(e, outbox);
-            outbox.Deliver();
+            try
+            {
+                foreach (var e in batch) await RouteAsync(e, outbox);
+            }
+            finally
+            {
+                // What was routed before a failure goes out, as it would have event by event: routing already applied
+                // those events' side effects (a deleted conversation's subscriptions are gone), and the retry's
+                // duplicates are dropped by seq.
+                outbox.Deliver();
+            }
             cursor = batch[^1].Position;
             cursors[tenantId] = cursor;
         }

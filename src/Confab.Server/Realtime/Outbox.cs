@@ -2,7 +2,7 @@ namespace Confab.Server.Realtime;
 
 /// <summary>
 /// The durable frames routed from one read of the log, gathered per socket in log order and handed over one
-/// socket at a time, so that a socket's frames reach its network buffer together and leave in one write.
+/// socket at a time, so that a socket's frames reach its network buffer back to back and usually leave in one write.
 /// </summary>
 public sealed class Outbox
 {

@@ -38,6 +38,7 @@ public sealed class SocketConnection(WebSocket socket, UserCaller caller, long s
     // no thread-pool hop: one event for a thousand sockets is one work item instead of a thousand queued ahead of the
     // commits and dispatches after it. The loop still yields at the first write that has to wait for the network, so
     // the queuing thread never waits on a client; it does hold this connection's lock for a write into Kestrel's buffer.
+    // Completing the channel (Close) likewise sends the close frame on the closing thread.
     private readonly Channel<byte[]> outbound = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(OutboundCapacity)
     {
         SingleReader = true,
@@ -229,7 +230,7 @@ public sealed class SocketConnection(WebSocket socket, UserCaller caller, long s
     {
         try
         {
-            // Drains everything queued per wake-up; the ValueTask send allocates nothing per frame.
+            // Drains whatever is queued per wake-up (one frame, usually, when resumed inline); the ValueTask send allocates nothing per frame.
             var queued = outbound.Reader;
             while (await queued.WaitToReadAsync())
             {
@@ -241,7 +242,10 @@ public sealed class SocketConnection(WebSocket socket, UserCaller caller, long s
         }
         catch (Exception error) when (error is WebSocketException or ObjectDisposedException or InvalidOperationException)
         {
-            Close(WebSocketCloseStatus.EndpointUnavailable, "The socket failed.");
+            // Not inline: this loop may be running on a thread that queued a frame and holds this connection's lock,
+            // and closing starts the connection's whole teardown.
+            ThreadPool.UnsafeQueueUserWorkItem(static connection => connection.Close(WebSocketCloseStatus.EndpointUnavailable, "The socket failed."),
+                this, preferLocal: false);
         }
     }
 
