@@ -19,7 +19,7 @@ public static class BenchRun
         var postgresServer = wantsPostgres && options.Url is null ? await PostgresDatabase.FindServerAsync(options.PostgresServer) : null;
         if (options.Postgres && postgresServer is null)
         {
-            Console.Error.WriteLine("--postgres: no PostgreSQL connection string (give one, set CONFAB_BENCH_POSTGRES, or make .ci/postgres.sh work).");
+            Console.Error.WriteLine($"--postgres: no PostgreSQL connection string (give one, set {PostgresDatabase.EnvironmentVariable}, or make .ci/postgres.sh work).");
             return 2;
         }
         var context = new BenchContext(options, postgresServer);

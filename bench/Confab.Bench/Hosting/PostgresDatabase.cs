@@ -23,11 +23,12 @@ public sealed class PostgresDatabase : IAsyncDisposable
 
     public string ConnectionString { get; }
 
+    public const string EnvironmentVariable = "CONFAB_BENCH_POSTGRES";
+
     /// <summary>
     /// The connection string to create bench databases with: the one given (--postgres VALUE or
     /// CONFAB_BENCH_POSTGRES), else what <c>.ci/postgres.sh</c> prints, else null.
     /// </summary>
-    public const string EnvironmentVariable = "CONFAB_BENCH_POSTGRES";
 
     public static async Task<string?> FindServerAsync(string? given)
     {

@@ -12,11 +12,12 @@ public sealed class ServerUnderTest(Uri address, bool speaksConfab, ChildProcess
     public ProcessSample? Sample() => process?.Sample();
 
     /// <summary>
-    /// Waits until the server's CPU falls below a tenth of a core over half a second (at most <paramref name="limit"/>),
-    /// so that what a burst of connects set off is not measured as part of what follows; returns how long it took.
+    /// Waits until the server's CPU falls below a tenth of a core over half a second (at most a minute), so that what a
+    /// burst of connects set off is not measured as part of what follows; returns how long it took (zero for --url).
     /// </summary>
-    public async Task<TimeSpan> SettleAsync(TimeSpan limit)
+    public async Task<TimeSpan> SettleAsync()
     {
+        var limit = TimeSpan.FromSeconds(60);
         var waited = System.Diagnostics.Stopwatch.StartNew();
         if (Sample() is not { } previous) return TimeSpan.Zero;
         while (waited.Elapsed < limit)

@@ -44,11 +44,8 @@ public sealed class DeliveryRecorder(bool sinceCreated = false)
     /// <summary>The message's own <c>createdAt</c>: the frame's last one (a quoted message's comes before it).</summary>
     private static DateTimeOffset? CreatedAt(ReadOnlySpan<byte> frame)
     {
-        var at = frame.LastIndexOf(CreatedAtMarker);
-        if (at < 0) return null;
-        var rest = frame[(at + CreatedAtMarker.Length)..];
-        var end = rest.IndexOf((byte)'"');
-        return end > 0 && DateTimeOffset.TryParse(Encoding.UTF8.GetString(rest[..end]), CultureInfo.InvariantCulture, DateTimeStyles.None, out var value)
+        var text = FrameScan.StringAfterLast(frame, CreatedAtMarker);
+        return !text.IsEmpty && DateTimeOffset.TryParse(Encoding.UTF8.GetString(text), CultureInfo.InvariantCulture, DateTimeStyles.None, out var value)
             ? value
             : null;
     }

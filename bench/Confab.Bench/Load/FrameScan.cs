@@ -33,12 +33,16 @@ public static class FrameScan
 
     public static ReadOnlySpan<byte> RequestId(ReadOnlySpan<byte> frame) => StringAfter(frame, RequestIdMarker);
 
-    /// <summary>The characters of the JSON string that starts right after <paramref name="marker"/> (no escapes expected).</summary>
-    public static ReadOnlySpan<byte> StringAfter(ReadOnlySpan<byte> frame, ReadOnlySpan<byte> marker)
+    /// <summary>The characters of the JSON string that starts right after the first <paramref name="marker"/> (no escapes expected).</summary>
+    public static ReadOnlySpan<byte> StringAfter(ReadOnlySpan<byte> frame, ReadOnlySpan<byte> marker) => StringAt(frame, frame.IndexOf(marker), marker.Length);
+
+    /// <summary>The same after the last <paramref name="marker"/>.</summary>
+    public static ReadOnlySpan<byte> StringAfterLast(ReadOnlySpan<byte> frame, ReadOnlySpan<byte> marker) => StringAt(frame, frame.LastIndexOf(marker), marker.Length);
+
+    private static ReadOnlySpan<byte> StringAt(ReadOnlySpan<byte> frame, int markerAt, int markerLength)
     {
-        var at = frame.IndexOf(marker);
-        if (at < 0) return [];
-        var rest = frame[(at + marker.Length)..];
+        if (markerAt < 0) return [];
+        var rest = frame[(markerAt + markerLength)..];
         var end = rest.IndexOf((byte)'"');
         return end < 0 ? [] : rest[..end];
     }

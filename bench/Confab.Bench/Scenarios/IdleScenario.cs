@@ -1,7 +1,6 @@
 using Confab.Bench.Hosting;
 using Confab.Bench.Load;
 using Confab.Bench.Report;
-using Confab.Bench.Setup;
 
 namespace Confab.Bench.Scenarios;
 

@@ -118,7 +118,7 @@ public sealed class MessageViews(
     {
         var floors = await receipts.OtherPointerFloorsAsync(db, tenantId, fromSeqs.Keys, viewerId);
         PointerFloor floorOf(string conversationId) => floors.GetValueOrDefault(conversationId) ?? PointerFloor.Nobody;
-        var detailed = fromSeqs.Where(f => floorOf(f.Key).Others <= ReceiptDetailMemberLimit).ToDictionary(StringComparer.Ordinal);
+        var detailed = fromSeqs.Where(f => OwnReceipts.ShowsMembers(floorOf(f.Key))).ToDictionary(StringComparer.Ordinal);
         IReadOnlyList<ReceiptMove> covering = detailed.Count == 0 ? [] : await receipts.MovesCoveringAsync(db, tenantId, viewerId, detailed);
         var moves = covering.ToLookup(m => m.ConversationId, StringComparer.Ordinal);
         return fromSeqs.Keys.ToDictionary(c => c, c => OwnReceipts.For(c, floorOf(c), moves[c]), StringComparer.Ordinal);
@@ -127,9 +127,12 @@ public sealed class MessageViews(
     /// <summary>Receipts on the viewer's own messages in one conversation.</summary>
     private sealed record OwnReceipts(string ConversationId, PointerFloor Floor, IReadOnlyList<ReceiptMove>? Moves)
     {
-        /// <summary>Per-member receipts from these pointer moves, or the status alone above <see cref="ReceiptDetailMemberLimit"/> members.</summary>
+        /// <summary>Whether receipts name the members: up to <see cref="ReceiptDetailMemberLimit"/> others; above, the status alone.</summary>
+        public static bool ShowsMembers(PointerFloor floor) => floor.Others <= ReceiptDetailMemberLimit;
+
+        /// <summary>Per-member receipts from these pointer moves, or the status alone where <see cref="ShowsMembers"/> says so.</summary>
         public static OwnReceipts For(string conversationId, PointerFloor floor, IEnumerable<ReceiptMove> moves) =>
-            new(conversationId, floor, floor.Others > ReceiptDetailMemberLimit ? null : moves.ToList());
+            new(conversationId, floor, ShowsMembers(floor) ? moves.ToList() : null);
 
         public Message Apply(Message message)
         {

@@ -18,16 +18,9 @@ public sealed class Database : IAsyncDisposable
 
     public async Task<T> ReadAsync<T>(Func<DbSession, Task<T>> work)
     {
-        var connection = await engine.OpenReadConnectionAsync();
-        try
-        {
-            await using var snapshot = engine.BeginRead(connection);
-            return await work(new DbSession(connection, snapshot, engine.Dialect));
-        }
-        finally
-        {
-            engine.Release(connection);
-        }
+        using var lease = await engine.OpenReadConnectionAsync();
+        await using var snapshot = engine.BeginRead(lease.Connection);
+        return await work(new DbSession(lease.Connection, snapshot, engine.Dialect));
     }
 
     /// <summary>

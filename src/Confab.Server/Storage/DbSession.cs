@@ -26,7 +26,11 @@ public class DbSession
 
     public Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? args = null) => this.sql.QueryAsync<T>(sql, args);
 
-    /// <summary>Maps each row onto three objects; <paramref name="splitOn"/> names the first column of the second and third.</summary>
+    /// <summary>
+    /// Maps each row onto three objects; <paramref name="splitOn"/> names the first column of the second and third. Runs
+    /// through Dapper on every engine, uncompiled, so it takes no list arguments: Dapper would expand a list where
+    /// <see cref="ISqlDialect.AnyOf"/> expects one JSON array.
+    /// </summary>
     public async Task<IReadOnlyList<TResult>> QueryAsync<T1, T2, T3, TResult>(string sql, Func<T1, T2, T3, TResult> map, object? args, string splitOn) =>
         (await connection.QueryAsync(sql, map, args, transaction, splitOn: splitOn)).AsList();
 

@@ -102,7 +102,6 @@ internal sealed class GroupCommit : IAsyncDisposable
                 // The others did nothing that lasts and heard nothing yet: they run again, without the write that ended it.
                 ended.Write.Abandon(ended.Failure);
                 batch.Remove(ended.Write);
-                if (batch.Count == 0) return;
                 foreach (var pending in batch) pending.Reset();
             }
             catch (DbException exception) when (attempt < Attempts && engine.IsRetryable(exception))
@@ -122,18 +121,12 @@ internal sealed class GroupCommit : IAsyncDisposable
 
     private async Task RunInOneTransactionAsync(List<PendingWrite> batch)
     {
-        var connection = await engine.OpenWriteConnectionAsync();
-        try
-        {
-            await using var transaction = await connection.BeginTransactionAsync();
-            if (batch.Count == 1) await batch[0].RunAsync(connection, transaction, engine.Dialect);
-            else foreach (var pending in batch) await RunInSavepointAsync(connection, transaction, pending);
-            await transaction.CommitAsync();
-        }
-        finally
-        {
-            engine.Release(connection);
-        }
+        using var lease = await engine.OpenWriteConnectionAsync();
+        var connection = lease.Connection;
+        await using var transaction = await connection.BeginTransactionAsync();
+        if (batch.Count == 1) await batch[0].RunAsync(connection, transaction, engine.Dialect);
+        else foreach (var pending in batch) await RunInSavepointAsync(connection, transaction, pending);
+        await transaction.CommitAsync();
     }
 
     /// <summary>

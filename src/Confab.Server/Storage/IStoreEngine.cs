@@ -15,17 +15,14 @@ public interface IStoreEngine
 
     DbConnection CreateConnection();
 
-    /// <summary>An open connection for <see cref="BeginRead"/>; it may refuse writes. Hand it back to <see cref="Release"/>.</summary>
-    Task<DbConnection> OpenReadConnectionAsync();
+    /// <summary>An open connection for <see cref="BeginRead"/>; it may refuse writes. Dispose the lease once its transaction has ended.</summary>
+    Task<ConnectionLease> OpenReadConnectionAsync();
 
     /// <summary>A read-only transaction, so that every statement of one read sees the same snapshot.</summary>
     DbTransaction BeginRead(DbConnection connection);
 
-    /// <summary>An open connection set up for a batch of writes (see <see cref="GroupCommit"/>). Hand it back to <see cref="Release"/>.</summary>
-    Task<DbConnection> OpenWriteConnectionAsync();
-
-    /// <summary>Takes back a connection once its transaction has ended: the engine keeps it open for the next one, or closes it.</summary>
-    void Release(DbConnection connection);
+    /// <summary>An open connection set up for a batch of writes (see <see cref="GroupCommit"/>). Dispose the lease once its transaction has ended.</summary>
+    Task<ConnectionLease> OpenWriteConnectionAsync();
 
     /// <summary>
     /// How many write transactions may run at once. One where the engine has a single writer: writes then queue

@@ -65,14 +65,14 @@ public sealed class PostgresEngine : IStoreEngine, IDisposable
 
     public DbConnection CreateConnection() => writes.CreateConnection();
 
-    public async Task<DbConnection> OpenReadConnectionAsync() => await reads.OpenConnectionAsync();
+    public async Task<ConnectionLease> OpenReadConnectionAsync() => Lease(await reads.OpenConnectionAsync());
 
     public DbTransaction BeginRead(DbConnection connection) => ((NpgsqlConnection)connection).BeginTransaction(IsolationLevel.RepeatableRead);
 
-    public async Task<DbConnection> OpenWriteConnectionAsync() => await writes.OpenConnectionAsync();
+    public async Task<ConnectionLease> OpenWriteConnectionAsync() => Lease(await writes.OpenConnectionAsync());
 
     // Npgsql pools connections, and prepares what they run often (Max Auto Prepare) on each.
-    public void Release(DbConnection connection) => connection.Dispose();
+    private static ConnectionLease Lease(DbConnection connection) => new(connection, pooled => pooled.Dispose());
 
     public int WriteConcurrency => 16;
 

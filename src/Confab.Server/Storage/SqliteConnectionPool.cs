@@ -9,7 +9,7 @@ namespace Confab.Server.Storage;
 /// used again. A connection comes back only between transactions; one that is still in a transaction (its
 /// rollback failed) or closed is dropped instead.
 /// </summary>
-internal sealed class SqliteConnectionPool(Func<CachingSqliteConnection, Task> setUp, string connectionString, int capacity) : IDisposable
+internal sealed class SqliteConnectionPool(string connectionString, int capacity, Func<CachingSqliteConnection, Task>? setUp = null) : IDisposable
 {
     private readonly ConcurrentBag<CachingSqliteConnection> idle = [];
     private int idleCount;
@@ -26,7 +26,7 @@ internal sealed class SqliteConnectionPool(Func<CachingSqliteConnection, Task> s
         try
         {
             await connection.OpenAsync();
-            await setUp(connection);
+            if (setUp is not null) await setUp(connection);
             return connection;
         }
         catch

@@ -36,8 +36,8 @@ public sealed class SqliteEngine : IStoreEngine, IDisposable
         command.ExecuteNonQuery();
         // These pools keep their connections open themselves; one they drop must close for real, not go back to Microsoft.Data.Sqlite's pool.
         var unpooled = new SqliteConnectionStringBuilder(connectionString) { Pooling = false }.ToString();
-        reads = new SqliteConnectionPool(_ => Task.CompletedTask, unpooled, IdleReadConnections);
-        writes = new SqliteConnectionPool(SetUpWriterAsync, unpooled, capacity: 1);
+        reads = new SqliteConnectionPool(unpooled, IdleReadConnections);
+        writes = new SqliteConnectionPool(unpooled, capacity: 1, SetUpWriterAsync);
     }
 
     public string Name => "Sqlite";
@@ -48,16 +48,16 @@ public sealed class SqliteEngine : IStoreEngine, IDisposable
 
     public DbConnection CreateConnection() => new SqliteConnection(connectionString);
 
-    public async Task<DbConnection> OpenReadConnectionAsync() => await reads.TakeAsync();
+    public async Task<ConnectionLease> OpenReadConnectionAsync() => Lease(await reads.TakeAsync());
 
     // Deferred: takes no lock until the first read, which then fixes the WAL snapshot for the rest.
     public DbTransaction BeginRead(DbConnection connection) => ((SqliteConnection)connection).BeginTransaction(deferred: true);
 
     public int WriteConcurrency => 1;
 
-    public async Task<DbConnection> OpenWriteConnectionAsync() => await writes.TakeAsync();
+    public async Task<ConnectionLease> OpenWriteConnectionAsync() => Lease(await writes.TakeAsync());
 
-    public void Release(DbConnection connection) => ((CachingSqliteConnection)connection).ReturnToPool();
+    private static ConnectionLease Lease(CachingSqliteConnection connection) => new(connection, _ => connection.ReturnToPool());
 
     // A commit returns only once the WAL is on disk: acknowledged means durable, even across a power cut. The WAL is
     // copied back into the database every 10,000 pages (40 MB) rather than 1,000: a page written by many commits in
