@@ -41,7 +41,9 @@ public static class ServerProcess
             environment["Confab__Store"] = "postgres";
             environment["ConnectionStrings__Confab"] = postgres;
         }
-        return ChildProcess.StartAsync("dotnet", [ServerAssembly, "--urls", address.ToString()], address, "/readyz", environment, RepositoryRoot());
+        // Its content root is the build's folder, so it reads the appsettings.json it ships with, as when deployed.
+        string[] arguments = [ServerAssembly, "--urls", address.ToString(), "--contentRoot", Path.GetDirectoryName(Path.Combine(RepositoryRoot(), ServerAssembly))!];
+        return ChildProcess.StartAsync("dotnet", arguments, address, "/readyz", environment, RepositoryRoot());
     }
 
     public static string NewDataDirectory() => Path.Combine(Path.GetTempPath(), "confab-bench", Guid.NewGuid().ToString("N"));
