@@ -49,11 +49,12 @@ app.UseMiddleware<CredentialsMiddleware>();
 app.UseMiddleware<RequestRateLimitMiddleware>();
 
 app.MapOpenApi("/openapi/{documentName}.json");
-app.UseSwaggerUI(ui =>
+// In a branch: Swagger UI's middleware otherwise awaits every request, and a socket would hold its frame for life.
+app.UseWhen(context => context.Request.Path.StartsWithSegments("/docs"), docs => docs.UseSwaggerUI(ui =>
 {
     ui.RoutePrefix = "docs";
     ui.SwaggerEndpoint("/openapi/v1.json", "Confab v1");
-});
+}));
 app.MapHealthEndpoints();
 if (demo) app.MapDemoEndpoints();
 app.MapTenantEndpoints();

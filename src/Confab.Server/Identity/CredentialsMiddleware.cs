@@ -8,10 +8,16 @@ namespace Confab.Server.Identity;
 /// </summary>
 public sealed class CredentialsMiddleware(RequestDelegate next, AdminKey adminKey, CredentialStore credentials)
 {
-    public async Task InvokeAsync(HttpContext context)
+    // A route that asks for no credentials (the socket authenticates itself) passes straight through, so that a
+    // long-lived request holds no frame of this middleware.
+    public Task InvokeAsync(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<CredentialRequirement>() is { } requirement
+            ? AuthenticateThenRunAsync(context, requirement.Kind)
+            : next(context);
+
+    private async Task AuthenticateThenRunAsync(HttpContext context, CredentialKind kind)
     {
-        var requirement = context.GetEndpoint()?.Metadata.GetMetadata<CredentialRequirement>();
-        switch (requirement?.Kind)
+        switch (kind)
         {
             case CredentialKind.Admin:
                 if (!adminKey.Matches(context.Request.Headers["X-Admin-Key"]))

@@ -21,7 +21,7 @@ namespace Confab.Server.Realtime;
 /// Every write to the queue happens under the lock, so the queue order is the seq order. Overflowing the
 /// queue or the held list closes the socket with 1013; the client reconnects and resumes.
 /// </summary>
-public sealed class SocketConnection(WebSocket socket, UserCaller caller, long sessionExpiresAt, AttachmentLinks links, string baseUrl) : IDisposable
+public sealed class SocketConnection(WebSocket socket, UserCaller caller, long sessionExpiresAt, AttachmentLinks links, string baseUrl)
 {
     public const int OutboundCapacity = 1024;
     public const int MaxHeldEvents = 10_000;
@@ -44,7 +44,8 @@ public sealed class SocketConnection(WebSocket socket, UserCaller caller, long s
         SingleReader = true,
         AllowSynchronousContinuations = true,
     });
-    private readonly CancellationTokenSource closing = new();
+    // A task rather than a cancellation token: it costs each socket two small objects instead of a token source and its registrations.
+    private readonly TaskCompletionSource closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock gate = new();
     private List<byte[]>? beforeStart = [];
     private List<(long Seq, byte[] Frame)>? held = [];
@@ -59,7 +60,8 @@ public sealed class SocketConnection(WebSocket socket, UserCaller caller, long s
     public string BaseUrl { get; } = baseUrl;
     public long SessionExpiresAt { get; } = sessionExpiresAt;
     public WebSocket Socket { get; } = socket;
-    public CancellationToken Closing => closing.Token;
+    /// <summary>Completes when the connection starts closing.</summary>
+    public Task Closed => closed.Task;
     public WebSocketCloseStatus? CloseStatus { get; private set; }
     public string? CloseReason { get; private set; }
 
@@ -155,7 +157,11 @@ public sealed class SocketConnection(WebSocket socket, UserCaller caller, long s
     /// <summary>Sends a replayed event once the queue has room below <see cref="ReplayShare"/>.</summary>
     public async Task ReplayAsync(long seq, byte[] frame)
     {
-        while (outbound.Reader.Count >= ReplayShare) await Task.Delay(1, closing.Token);
+        while (outbound.Reader.Count >= ReplayShare)
+        {
+            if (Closed.IsCompleted) throw new OperationCanceledException("The connection closed during the replay.");
+            await Task.Delay(1);
+        }
         lock (gate)
         {
             if (seq <= lastSentSeq) return;
@@ -221,7 +227,7 @@ public sealed class SocketConnection(WebSocket socket, UserCaller caller, long s
             CloseReason = reason;
         }
         outbound.Writer.TryComplete();
-        closing.Cancel();
+        closed.TrySetResult();
         _ = CutOffAfterGraceAsync();
     }
 
@@ -254,6 +260,4 @@ public sealed class SocketConnection(WebSocket socket, UserCaller caller, long s
         await Task.Delay(CloseGrace);
         if (Socket.State is not (WebSocketState.Closed or WebSocketState.Aborted)) Socket.Abort();
     }
-
-    public void Dispose() => closing.Dispose();
 }

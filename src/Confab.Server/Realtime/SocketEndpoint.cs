@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using System.Text.Json;
+using Microsoft.AspNetCore.WebUtilities;
 using Confab.Contracts;
 using Confab.Server.Attachments;
 using Confab.Server.Events;
@@ -30,7 +31,7 @@ public static partial class SocketEndpoint
                 if (!context.WebSockets.IsWebSocketRequest)
                     throw ApiException.BadRequest(ErrorCodes.WebSocketRequired, "Open /v1/socket as a WebSocket.");
 
-                var token = context.Request.Query["token"].FirstOrDefault() ?? BearerToken(context);
+                var token = QueryToken(context) ?? BearerToken(context);
                 var revocationsBefore = revocations.Announced;
                 var session = token is null ? null : await credentials.FindSessionAsync(token);
                 if (token is not null && session is null)
@@ -49,19 +50,19 @@ public static partial class SocketEndpoint
                     return Results.Empty;
                 }
 
-                using var connection = new SocketConnection(socket, session.Caller, session.ExpiresAt, links, urls.BaseOf(context.Request));
+                var connection = new SocketConnection(socket, session.Caller, session.ExpiresAt, links, urls.BaseOf(context.Request));
                 using var stopping = lifetime.ApplicationStopping.Register(() =>
                     connection.Close(WebSocketCloseStatus.EndpointUnavailable, "The server is shutting down; reconnect and resume."));
                 var revokedMeanwhile = () => revocations.Announced != revocationsBefore;
                 await RunAsync(connection, token!, revokedMeanwhile, credentials, connections, requests, presence, feed,
-                    loggers.CreateLogger(typeof(SocketEndpoint)), context.RequestAborted);
+                    loggers.CreateLogger(typeof(SocketEndpoint)));
                 return Results.Empty;
             })
             .WithTags("Client").WithSummary("The WebSocket: events out, requests in (see docs/socket.md)");
     }
 
     private static async Task RunAsync(SocketConnection connection, string token, Func<bool> revokedMeanwhile, CredentialStore credentials,
-        ConnectionRegistry connections, SocketRequests requests, PresenceService presence, UserEventFeed feed, ILogger logger, CancellationToken aborted)
+        ConnectionRegistry connections, SocketRequests requests, PresenceService presence, UserEventFeed feed, ILogger logger)
     {
         var caller = connection.Caller;
         // Registered before anything is read, so no commit and no revocation can fall between the checks below and delivery.
@@ -83,7 +84,7 @@ public static partial class SocketEndpoint
             // for the single writer, and a resume that waited behind them would take as long as all of them.
             if (first) online = presence.ConnectedAsync(caller);
             _ = GoLiveAfterGraceAsync(connection);
-            await ReadLoopAsync(connection, requests, aborted);
+            await ReadLoopAsync(connection, requests);
             await online;
         }
         catch (Exception error) when (error is WebSocketException or OperationCanceledException)
@@ -99,16 +100,16 @@ public static partial class SocketEndpoint
         }
     }
 
-    private static async Task ReadLoopAsync(SocketConnection connection, SocketRequests requests, CancellationToken aborted)
+    private static async Task ReadLoopAsync(SocketConnection connection, SocketRequests requests)
     {
         // Closing ends the loop at once without cancelling the receive (which would abort the socket before
-        // its close frame); the abandoned receive ends with the close handshake or the cut-off.
-        var closed = Task.Delay(Timeout.Infinite, connection.Closing);
+        // its close frame); the abandoned receive ends with the close handshake or the cut-off. The receive
+        // takes no token either: a client that goes away ends it with an error, and a token costs every socket a registration.
         var firstRequest = true;
         while (true)
         {
-            var receiving = ClientFrames.ReceiveAsync(connection.Socket, aborted);
-            if (await Task.WhenAny(receiving, closed) != receiving)
+            var receiving = ClientFrames.ReceiveAsync(connection.Socket, CancellationToken.None);
+            if (await Task.WhenAny(receiving, connection.Closed) != receiving)
             {
                 _ = receiving.ContinueWith(DisposeAbandoned, TaskScheduler.Default);
                 return;
@@ -204,15 +205,12 @@ public static partial class SocketEndpoint
 
     private static async Task GoLiveAfterGraceAsync(SocketConnection connection)
     {
-        try
-        {
-            await Task.Delay(FirstRequestGrace, connection.Closing);
-            connection.GoLive();
-        }
-        catch (OperationCanceledException)
-        {
-        }
+        if (await Task.WhenAny(Task.Delay(FirstRequestGrace), connection.Closed) != connection.Closed) connection.GoLive();
     }
+
+    // Parsed here rather than through Request.Query, which the request would keep (with every other parameter) for the socket's life.
+    private static string? QueryToken(HttpContext context) =>
+        QueryHelpers.ParseNullableQuery(context.Request.QueryString.Value) is { } query && query.TryGetValue("token", out var token) ? token.FirstOrDefault() : null;
 
     private static string? BearerToken(HttpContext context)
     {
