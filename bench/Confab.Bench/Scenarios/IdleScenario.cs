@@ -21,7 +21,7 @@ public static class IdleScenario
 
     public static async Task<ScenarioReport> RunAsync(BenchContext context)
     {
-        var count = context.Options.Size(2_000, 18_000);
+        var count = context.Options.Size(6_000, 18_000);
         var settle = TimeSpan.FromSeconds(context.Options.Size(2, 5));
         var report = new ScenarioReport("idle", $"idle: {count:N0} sockets on {context.StoreName(context.OnPostgres)}, then on the ceiling");
 
