@@ -90,6 +90,8 @@ public sealed class SocketErrorTests(ConfabServer server) : IClassFixture<Confab
     }
 
     [Theory]
+    [InlineData(4096)]
+    [InlineData(4097)]
     [InlineData(60000)]
     [InlineData(MaxFrame - 1)]
     [InlineData(MaxFrame)]
