@@ -27,6 +27,7 @@ public sealed partial class EventDispatcher(
     public static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
     private readonly Dictionary<string, long> cursors = new(StringComparer.Ordinal);
+    private readonly Outbox outbox = new();
 
     /// <summary>
     /// Per tenant, who belongs to each conversation as of the last event routed in it. Only valid while this
@@ -76,10 +77,9 @@ public sealed partial class EventDispatcher(
         {
             var batch = await database.ReadAsync(db => events.ReadTenantAsync(db, tenantId, cursor, BatchSize));
             if (batch.Count == 0) break;
-            var outbox = new Outbox();
             try
             {
-                foreach (var e in batch) await RouteAsync(e, outbox);
+                foreach (var e in batch) await RouteAsync(e);
             }
             finally
             {
@@ -93,7 +93,7 @@ public sealed partial class EventDispatcher(
         }
     }
 
-    private async Task RouteAsync(LoggedEvent e, Outbox outbox)
+    private async Task RouteAsync(LoggedEvent e)
     {
         // Built for the first receiver only, so an event no local socket gets costs no frame. Attachment URLs are
         // signed for each receiver, so a frame holding any is completed per user.

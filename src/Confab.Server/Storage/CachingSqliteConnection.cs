@@ -12,13 +12,14 @@ internal sealed class CachingSqliteConnection(string connectionString, SqliteCon
     /// <summary>More distinct texts than the code has statements means texts are built from data; start over rather than grow.</summary>
     private const int Capacity = 512;
 
-    private readonly Dictionary<string, PreparedStatement> statements = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PreparedStatement?> statements = new(StringComparer.Ordinal);
 
-    public PreparedStatement Statement(string sql)
+    /// <summary>The text compiled, or null if it holds several statements (see <see cref="PreparedStatement.Compile"/>).</summary>
+    public PreparedStatement? Statement(string sql)
     {
         if (statements.TryGetValue(sql, out var known)) return known;
         if (statements.Count >= Capacity) ForgetStatements();
-        var statement = new PreparedStatement(this, sql);
+        var statement = PreparedStatement.Compile(this, sql);
         statements[sql] = statement;
         return statement;
     }
@@ -34,7 +35,7 @@ internal sealed class CachingSqliteConnection(string connectionString, SqliteCon
 
     private void ForgetStatements()
     {
-        foreach (var statement in statements.Values) statement.Dispose();
+        foreach (var statement in statements.Values) statement?.Dispose();
         statements.Clear();
     }
 }

@@ -3,40 +3,54 @@ using Microsoft.Data.Sqlite;
 namespace Confab.Server.Storage;
 
 /// <summary>
-/// Statements through the compiled ones a <see cref="CachingSqliteConnection"/> keeps. SQLite runs them on the
-/// calling thread in any case, so they run synchronously and hand back finished tasks.
+/// Statements through the compiled ones a <see cref="CachingSqliteConnection"/> keeps, run in the connection's
+/// current transaction. SQLite runs them on the calling thread in any case, so they run synchronously and hand
+/// back finished tasks. A text of several statements (a migration) is not compiled: it runs through Dapper, and
+/// so takes no list arguments.
 /// </summary>
 internal sealed class PreparedSql(CachingSqliteConnection connection, SqliteTransaction? transaction) : ISqlRunner
 {
-    public Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? args) => Run<IReadOnlyList<T>>(() =>
+    public Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? args) => Run<IReadOnlyList<T>>(sql, args, static statement =>
     {
-        var statement = connection.Statement(sql);
-        using var reader = statement.Bind(transaction, args).ExecuteReader();
         var rows = new List<T>();
-        while (reader.Read()) rows.Add(statement.Read<T>(reader));
+        while (statement.Step()) rows.Add(statement.Read<T>());
         return rows;
-    });
+    }, static (several, sql, args) => several.QueryAsync<T>(sql, args));
 
-    public Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? args) => Run(() =>
+    public Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? args) => Run(sql, args, static statement =>
     {
-        var statement = connection.Statement(sql);
-        using var reader = statement.Bind(transaction, args).ExecuteReader();
-        if (!reader.Read()) return default;
-        var row = statement.Read<T>(reader);
-        return reader.Read() ? throw new InvalidOperationException("The statement returned more than one row.") : row;
-    });
+        if (!statement.Step()) return default;
+        var row = statement.Read<T>();
+        return statement.Step() ? throw new InvalidOperationException("The statement returned more than one row.") : row;
+    }, static (several, sql, args) => several.QuerySingleOrDefaultAsync<T>(sql, args));
 
-    public Task<T> ScalarAsync<T>(string sql, object? args) => Run(() =>
-        SqlValues.As<T>(connection.Statement(sql).Bind(transaction, args).ExecuteScalar()));
+    public Task<T> ScalarAsync<T>(string sql, object? args) => Run(sql, args, static statement =>
+        statement.Step() ? statement.Read<T>() : default!, static (several, sql, args) => several.ScalarAsync<T>(sql, args));
 
-    public Task<int> ExecuteAsync(string sql, object? args) => Run(() =>
-        connection.Statement(sql).Bind(transaction, args).ExecuteNonQuery());
+    public Task<int> ExecuteAsync(string sql, object? args) => Run(sql, args, static statement =>
+    {
+        while (statement.Step())
+        {
+        }
+        return statement.Changes;
+    }, static (several, sql, args) => several.ExecuteAsync(sql, args));
 
-    private static Task<TResult> Run<TResult>(Func<TResult> work)
+    // Both ways are static lambdas, so that a call allocates no closure.
+    private Task<TResult> Run<TResult>(
+        string sql, object? args, Func<PreparedStatement, TResult> compiled, Func<DapperSql, string, object?, Task<TResult>> uncompiled)
     {
         try
         {
-            return Task.FromResult(work());
+            if (connection.Statement(sql) is not { } statement) return uncompiled(new DapperSql(connection, transaction), sql, args);
+            try
+            {
+                statement.Bind(args);
+                return Task.FromResult(compiled(statement));
+            }
+            finally
+            {
+                statement.Reset();
+            }
         }
         catch (Exception error)
         {

@@ -26,6 +26,9 @@ internal sealed class SqliteConnectionPool(string connectionString, int capacity
         try
         {
             await connection.OpenAsync();
+            // Compiled statements run through SQLite's own calls, which do not retry a busy database as Microsoft.Data.Sqlite's
+            // commands do; SQLite waits itself instead, as long as those would.
+            raw.sqlite3_busy_timeout(connection.Handle, connection.DefaultTimeout * 1000);
             if (setUp is not null) await setUp(connection);
             return connection;
         }
