@@ -38,6 +38,8 @@ public static class PersistScenario
         var phases = new List<PhaseFigures>();
         foreach (var transport in new[] { "REST", "socket" })
         {
+            // The sockets connect before the clock starts, so the phase times sends alone.
+            var senders = transport == "socket" ? await ConnectSendersAsync(server, tokens) : null;
             var before = await NewestSeqsAsync(api, tokens, conversations);
             var cpu = CpuWindow.Start(server);
             var latencies = new LatencyRecorder();
@@ -50,11 +52,12 @@ public static class PersistScenario
             }
             else
             {
-                await Task.WhenAll(Enumerable.Range(0, Senders).Select(i =>
-                    SendOverSocketAsync(server, tokens[i], conversations[i], duration, latencies, () => Interlocked.Increment(ref acked), () => Interlocked.Increment(ref failed))));
+                await Task.WhenAll(senders!.Select((sender, i) =>
+                    SendOverSocketAsync(sender, conversations[i], duration, latencies, () => Interlocked.Increment(ref acked), () => Interlocked.Increment(ref failed))));
             }
             var seconds = clock.Elapsed.TotalSeconds;
             var (_, serverCpu, generatorCpu) = cpu.Spent();
+            if (senders is not null) await SocketFleet.CloseAllAsync(senders.Select(sender => sender.Socket));
             var after = await NewestSeqsAsync(api, tokens, conversations);
             var stored = after.Zip(before, (a, b) => a - b).Sum();
             phases.Add(new PhaseFigures(transport, acked, failed, stored, seconds, latencies.Summary(), serverCpu, generatorCpu));
@@ -94,27 +97,42 @@ public static class PersistScenario
         }
     }
 
-    private static async Task SendOverSocketAsync(ServerUnderTest server, string token, string conversationId, TimeSpan duration,
+    /// <summary>A sender's socket, and the answer its one message.send in flight waits for.</summary>
+    private sealed class SocketSender
+    {
+        public RawSocket Socket { get; set; } = null!;
+
+        public TaskCompletionSource<bool>? Answer { get; set; }
+    }
+
+    private static async Task<SocketSender[]> ConnectSendersAsync(ServerUnderTest server, string[] tokens)
+    {
+        var senders = Enumerable.Range(0, Senders).Select(_ => new SocketSender()).ToArray();
+        var fleet = await SocketFleet.ConnectAsync(server, tokens[..Senders], 16 * 1024, i => frame =>
+        {
+            if (FrameScan.IsType(frame, FrameScan.Ack)) senders[i].Answer?.TrySetResult(true);
+            else if (FrameScan.IsType(frame, FrameScan.Error)) senders[i].Answer?.TrySetResult(false);
+        }, goLive: true);
+        var sockets = fleet.All("senders");
+        for (var i = 0; i < Senders; i++) senders[i].Socket = sockets[i];
+        return senders;
+    }
+
+    private static async Task SendOverSocketAsync(SocketSender sender, string conversationId, TimeSpan duration,
         LatencyRecorder latencies, Action onAcked, Action onFailed)
     {
-        TaskCompletionSource<bool>? answer = null;
-        var socket = (await SocketFleet.ConnectAsync(server, [token], 16 * 1024, _ => frame =>
-        {
-            if (FrameScan.IsType(frame, FrameScan.Ack)) answer?.TrySetResult(true);
-            else if (FrameScan.IsType(frame, FrameScan.Error)) answer?.TrySetResult(false);
-        }, goLive: true)).All("senders")[0];
         var clock = Stopwatch.StartNew();
         long requestId = 0;
         while (clock.Elapsed < duration)
         {
-            answer = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var answer = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            sender.Answer = answer;
             var started = Stopwatch.GetTimestamp();
-            await socket.SendAsync(ConfabFrames.MessageSend(ConfabFrames.RequestId(++requestId), conversationId, Stamp.Text(0)));
+            await sender.Socket.SendAsync(ConfabFrames.MessageSend(ConfabFrames.RequestId(++requestId), conversationId, Stamp.Text(0)));
             var acked = await answer.Task.WaitAsync(TimeSpan.FromSeconds(30));
             latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             if (acked) onAcked(); else onFailed();
         }
-        await socket.DisposeAsync();
     }
 
     /// <summary>Each conversation's newest message seq (0 when it has none), as its sender reads it.</summary>
