@@ -62,7 +62,7 @@ public static class ClientFrames
         }
     }
 
-    /// <summary>A full buffer's contents in one twice its size (no more than one byte past the largest frame), the old one returned.</summary>
+    /// <summary>A full buffer's contents in one of twice the room, asked for up to one byte past the largest frame (the pool may hand over more), the old one returned.</summary>
     private static byte[] Grown(byte[] buffer, int length)
     {
         var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, SocketEndpoint.MaxFrameBytes + 1));

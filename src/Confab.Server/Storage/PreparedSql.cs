@@ -25,7 +25,7 @@ internal sealed class PreparedSql(CachingSqliteConnection connection, SqliteTran
     }, static (several, sql, args) => several.QuerySingleOrDefaultAsync<T>(sql, args));
 
     public Task<T> ScalarAsync<T>(string sql, object? args) => Run(sql, args, static statement =>
-        statement.Step() ? statement.Read<T>() : default!, static (several, sql, args) => several.ScalarAsync<T>(sql, args));
+        statement.Step() ? SqlValues.As<T>(statement.FirstValue) : default!, static (several, sql, args) => several.ScalarAsync<T>(sql, args));
 
     public Task<int> ExecuteAsync(string sql, object? args) => Run(sql, args, static statement =>
     {

@@ -34,13 +34,14 @@ internal sealed class PreparedStatement : IDisposable
         row = new CurrentRow(statement);
     }
 
-    /// <summary>The text compiled on <paramref name="connection"/>, or null if it holds several statements (a migration, say).</summary>
+    /// <summary>The text compiled on <paramref name="connection"/>, or null unless it holds exactly one statement (a migration holds several).</summary>
     public static PreparedStatement? Compile(SqliteConnection connection, string sql)
     {
         var handle = connection.Handle!;
         var result = raw.sqlite3_prepare_v2(handle, sql, out var statement, out var tail);
         if (result != raw.SQLITE_OK) throw Failure(handle, result);
-        if (string.IsNullOrWhiteSpace(tail)) return new PreparedStatement(handle, statement, sql);
+        // A text of no statement (blank, or comments only) compiles to no handle; Dapper runs it as the nothing it is.
+        if (!statement.IsInvalid && string.IsNullOrWhiteSpace(tail)) return new PreparedStatement(handle, statement, sql);
         statement.Dispose();
         return null;
     }
@@ -55,7 +56,11 @@ internal sealed class PreparedStatement : IDisposable
             readers = SqlArguments.ReadersFor(args.GetType(), names);
             argumentType = args.GetType();
         }
-        for (var i = 0; i < names.Length; i++) Check(BindOne(indexes[i], readers[i](args)));
+        // A name SQLite does not see as a parameter (one inside a quoted identifier) has index 0 and is left out, as Microsoft.Data.Sqlite does.
+        for (var i = 0; i < names.Length; i++)
+        {
+            if (indexes[i] > 0) Check(BindOne(indexes[i], readers[i](args)));
+        }
     }
 
     /// <summary>Runs the statement to its next row: true if there is one, false once it is done.</summary>
@@ -66,6 +71,9 @@ internal sealed class PreparedStatement : IDisposable
             raw.SQLITE_DONE => false,
             var failed => throw Failure(connection, failed),
         };
+
+    /// <summary>The first column of the current row, as SQLite stored it.</summary>
+    public object FirstValue => row.GetValue(0);
 
     /// <summary>Rows changed by the run just done; -1 for a statement that changes nothing (a query), as ADO.NET counts.</summary>
     public int Changes => raw.sqlite3_stmt_readonly(statement) != 0 ? -1 : raw.sqlite3_changes(connection);
@@ -109,7 +117,10 @@ internal sealed class PreparedStatement : IDisposable
         string text => raw.sqlite3_bind_text(statement, index, text),
         byte[] bytes => raw.sqlite3_bind_blob(statement, index, bytes),
         bool flag => raw.sqlite3_bind_int64(statement, index, flag ? 1 : 0),
-        long or int or short or sbyte or byte or ushort or uint => raw.sqlite3_bind_int64(statement, index, Convert.ToInt64(value, CultureInfo.InvariantCulture)),
+        char letter => raw.sqlite3_bind_text(statement, index, letter.ToString()),
+        long or int or short or sbyte or byte or ushort or uint or ulong => raw.sqlite3_bind_int64(statement, index, Convert.ToInt64(value, CultureInfo.InvariantCulture)),
+        double or float when double.IsNaN(Convert.ToDouble(value, CultureInfo.InvariantCulture)) =>
+            throw new ArgumentException("SQLite would store NaN as null.", nameof(value)),
         double or float => raw.sqlite3_bind_double(statement, index, Convert.ToDouble(value, CultureInfo.InvariantCulture)),
         _ => throw new NotSupportedException($"No SQLite value for a {value.GetType().Name}; bind numbers, text, bytes or null."),
     };

@@ -92,4 +92,23 @@ public sealed class SessionSqlTests(ConfabServer server) : IClassFixture<ConfabS
         Assert.Equal("after", await Database.ReadAsync(db => db.ScalarAsync<string>(
             "SELECT name FROM users WHERE tenant_id = @tenantId AND id = 'dup'", new { tenantId = tenant.Id })));
     }
+
+    [Fact]
+    public async Task A_text_of_no_statement_runs_as_nothing_and_the_connections_stay_usable()
+    {
+        await Database.WriteAsync(db => db.ExecuteAsync("-- nothing to do"));
+        await Database.WriteAsync(db => db.ExecuteAsync("  \n  "));
+        await Database.ReadAsync(db => db.QueryAsync<long>("/* nothing to read */"));
+
+        Assert.Equal(3, await Database.WriteAsync(db => db.ScalarAsync<long>("SELECT CAST(@n AS INTEGER)", new { n = 3L })));
+        Assert.Equal(4, await Database.ReadAsync(db => db.ScalarAsync<long>("SELECT CAST(@n AS INTEGER)", new { n = 4L })));
+    }
+
+    [SqliteFact]
+    public async Task A_name_that_only_looks_like_a_parameter_is_left_unbound()
+    {
+        var value = await Database.ReadAsync(db => db.ScalarAsync<long>("SELECT 7 AS \"@x\"", new { x = 1L }));
+
+        Assert.Equal(7, value);
+    }
 }
