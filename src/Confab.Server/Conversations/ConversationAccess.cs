@@ -23,15 +23,14 @@ public sealed record ConversationAccess(ConversationRow Conversation, MemberRow?
 }
 
 /// <summary>Loads a conversation for a user, hiding those the user may not see (404, never revealing them).</summary>
-public sealed class ConversationGuard(ConversationStore conversations, MemberStore members)
+public sealed class ConversationGuard(ConversationStore conversations)
 {
-    public async Task<ConversationAccess> LoadAsync(DbSession db, string tenantId, string conversationId, string userId)
-    {
-        var conversation = await FindAsync(db, tenantId, conversationId);
-        var member = await members.FindAsync(db, tenantId, conversationId, userId);
-        if (member is null && !conversation.IsPublic) throw NotFound();
-        return new ConversationAccess(conversation, member);
-    }
+    public async Task<ConversationAccess> LoadAsync(DbSession db, string tenantId, string conversationId, string userId) =>
+        Check.IsGeneratedId(conversationId)
+        && await conversations.FindWithMemberAsync(db, tenantId, conversationId, userId) is { } access
+        && (access.Member is not null || access.Conversation.IsPublic)
+            ? access
+            : throw NotFound();
 
     /// <summary>The conversation, if it exists in the tenant, before any check of who may see it (callers apply their own rules).</summary>
     public async Task<ConversationRow> FindAsync(DbSession db, string tenantId, string conversationId) =>

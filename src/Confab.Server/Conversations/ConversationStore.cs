@@ -63,8 +63,21 @@ public sealed class ConversationStore
 
     /// <summary>The conversation; in a write transaction, locked until commit, so that what is written back from it (member count) is not stale.</summary>
     public Task<ConversationRow?> FindAsync(DbSession db, string tenantId, string id) => db.QuerySingleOrDefaultAsync<ConversationRow>(
-        $"SELECT {Columns} FROM conversations WHERE tenant_id = @tenantId AND id = @id {(db is WriteSession ? db.Dialect.LockedForWrite : "")}",
+        $"SELECT {Columns} FROM conversations WHERE tenant_id = @tenantId AND id = @id {(db is WriteSession ? db.Dialect.LockedForWrite() : "")}",
         new { tenantId, id });
+
+    /// <summary>
+    /// The conversation with the user's membership of it (null if none), in one statement; in a write transaction the
+    /// conversation row is locked as <see cref="FindAsync"/> locks it.
+    /// </summary>
+    public async Task<ConversationAccess?> FindWithMemberAsync(DbSession db, string tenantId, string id, string userId) =>
+        (await db.QueryAsync<ConversationRow, MemberRow, ConversationAccess>(
+            $"""
+            SELECT {Prefixed(Columns, "c")}, {Prefixed(MemberStore.Columns, "m")}
+            FROM conversations c LEFT JOIN members m ON m.tenant_id = c.tenant_id AND m.conversation_id = c.id AND m.user_id = @userId
+            WHERE c.tenant_id = @tenantId AND c.id = @id {(db is WriteSession ? db.Dialect.LockedForWrite("c") : "")}
+            """,
+            (conversation, member) => new ConversationAccess(conversation, member), new { tenantId, id, userId }, splitOn: "tenant_id")).SingleOrDefault();
 
     public Task<ConversationRow?> FindDirectAsync(DbSession db, string tenantId, string directKey) => db.QuerySingleOrDefaultAsync<ConversationRow>(
         $"SELECT {Columns} FROM conversations WHERE tenant_id = @tenantId AND direct_key = @directKey", new { tenantId, directKey });
@@ -107,11 +120,9 @@ public sealed class ConversationStore
     public async Task<IReadOnlyList<ListedConversation>> ListForUserAsync(
         DbSession db, string tenantId, string userId, ConversationFilter filter, (long ActivityAt, string Id)? after, int limit)
     {
-        var prefixedConversation = string.Join(", ", Columns.Split(", ").Select(c => "c." + c));
-        var prefixedMember = string.Join(", ", MemberStore.Columns.Split(", ").Select(c => "m." + c));
         return await db.QueryAsync<ConversationRow, MemberRow, UnreadCounts, ListedConversation>(
             $"""
-            SELECT {prefixedConversation}, {prefixedMember}, {UnreadCountSql} AS unread_count, {UnreadMentionCountSql} AS unread_mention_count
+            SELECT {Prefixed(Columns, "c")}, {Prefixed(MemberStore.Columns, "m")}, {UnreadCountSql} AS unread_count, {UnreadMentionCountSql} AS unread_mention_count
             FROM (
                 SELECT c.id FROM members m JOIN conversations c ON c.tenant_id = m.tenant_id AND c.id = m.conversation_id
                 WHERE m.tenant_id = @tenantId AND m.user_id = @userId AND m.archived = @archived
@@ -138,4 +149,7 @@ public sealed class ConversationStore
             },
             splitOn: "tenant_id,unread_count");
     }
+
+    /// <summary>A column list with each column qualified by the table alias.</summary>
+    private static string Prefixed(string columns, string alias) => string.Join(", ", columns.Split(", ").Select(c => $"{alias}.{c}"));
 }

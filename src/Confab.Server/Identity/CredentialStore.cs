@@ -10,12 +10,12 @@ public sealed record AuthenticatedSession(UserCaller Caller, long ExpiresAt);
 public sealed class CredentialStore(Database database, TimeProvider clock)
 {
     public Task<string?> FindTenantByApiKeyAsync(string apiKey) =>
-        database.ReadAsync(db => db.QuerySingleOrDefaultAsync<string?>(
+        database.ReadStatementAsync(db => db.QuerySingleOrDefaultAsync<string?>(
             "SELECT tenant_id FROM api_keys WHERE key_hash = @hash", new { hash = Secrets.Hash(apiKey) }));
 
     public async Task<AuthenticatedSession?> FindSessionAsync(string token)
     {
-        var row = await database.ReadAsync(db => db.QuerySingleOrDefaultAsync<CallerRow>(
+        var row = await database.ReadStatementAsync(db => db.QuerySingleOrDefaultAsync<CallerRow>(
             """
             SELECT u.tenant_id, u.id AS user_id, u.role, s.expires_at
             FROM sessions s JOIN users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id
@@ -27,7 +27,7 @@ public sealed class CredentialStore(Database database, TimeProvider clock)
 
     public async Task<UserCaller?> FindUserAsync(string tenantId, string userId)
     {
-        var row = await database.ReadAsync(db => db.QuerySingleOrDefaultAsync<CallerRow>(
+        var row = await database.ReadStatementAsync(db => db.QuerySingleOrDefaultAsync<CallerRow>(
             """
             SELECT tenant_id, id AS user_id, role FROM users
             WHERE tenant_id = @tenantId AND id = @userId AND deleted_at IS NULL AND (banned_until IS NULL OR banned_until <= @now)

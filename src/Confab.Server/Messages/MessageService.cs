@@ -28,23 +28,28 @@ public sealed class MessageService(
         var list = "messages:" + conversationId;
         return await database.ReadAsync(async db =>
         {
-            await guard.LoadAsync(db, caller.TenantId, conversationId, caller.UserId);
+            // The access check and the message the page is anchored at (if any) are read together.
+            var ascending = query.AfterId is not null || query.Cursor is not null && Cursor.Decode(list, query.Cursor, 2)[0] == "asc";
+            var anchorId = ascending ? query.AfterId : query.AroundId ?? query.BeforeId;
+            var checks = db.Batch();
+            var accessRead = guard.LoadAsync(checks, caller.TenantId, conversationId, caller.UserId);
+            var anchorRead = anchorId is null ? null : FindVisibleAsync(checks, caller, conversationId, anchorId);
+            await checks.RunAsync();
+            await accessRead;
+            var anchor = anchorRead is null ? null : await anchorRead;
             IReadOnlyList<MessageRow> rows;
             string? next = null;
             var limit = query.Limit;
 
-            if (query.AfterId is not null || query.Cursor is not null && Cursor.Decode(list, query.Cursor, 2)[0] == "asc")
+            if (ascending)
             {
-                var afterSeq = query.AfterId is not null
-                    ? (await FindVisibleAsync(db, caller, conversationId, query.AfterId)).Seq
-                    : Cursor.DecodeNumber(Cursor.Decode(list, query.Cursor!, 2)[1]);
+                var afterSeq = anchor?.Seq ?? Cursor.DecodeNumber(Cursor.Decode(list, query.Cursor!, 2)[1]);
                 rows = await messages.NewerAsync(db, caller.TenantId, conversationId, caller.UserId, afterSeq, limit + 1);
                 if (rows.Count > limit) next = Cursor.Encode(list, "asc", rows[limit - 1].Seq.ToString(CultureInfo.InvariantCulture));
                 rows = rows.Take(limit).ToList();
             }
-            else if (query.AroundId is not null)
+            else if (anchor is not null && query.AroundId is not null)
             {
-                var anchor = await FindVisibleAsync(db, caller, conversationId, query.AroundId);
                 var newer = await messages.NewerAsync(db, caller.TenantId, conversationId, caller.UserId, anchor.Seq, limit / 2);
                 var older = await messages.OlderAsync(db, caller.TenantId, conversationId, caller.UserId, anchor.Seq + 1, limit - newer.Count + 1);
                 if (older.Count > limit - newer.Count) next = Cursor.Encode(list, "desc", older[limit - newer.Count - 1].Seq.ToString(CultureInfo.InvariantCulture));
@@ -52,9 +57,8 @@ public sealed class MessageService(
             }
             else
             {
-                var beforeSeq = query.BeforeId is not null
-                    ? (await FindVisibleAsync(db, caller, conversationId, query.BeforeId)).Seq
-                    : query.Cursor is not null ? Cursor.DecodeNumber(Cursor.Decode(list, query.Cursor, 2)[1]) : long.MaxValue;
+                var beforeSeq = anchor?.Seq
+                    ?? (query.Cursor is not null ? Cursor.DecodeNumber(Cursor.Decode(list, query.Cursor, 2)[1]) : long.MaxValue);
                 rows = await messages.OlderAsync(db, caller.TenantId, conversationId, caller.UserId, beforeSeq, limit + 1);
                 if (rows.Count > limit) next = Cursor.Encode(list, "desc", rows[limit - 1].Seq.ToString(CultureInfo.InvariantCulture));
                 rows = rows.Take(limit).ToList();
@@ -275,9 +279,7 @@ public sealed class MessageService(
     /// <summary>A message of the conversation that the caller has not hidden for themself.</summary>
     public async Task<MessageRow> FindVisibleAsync(DbSession db, UserCaller caller, string conversationId, string messageId)
     {
-        if (Check.IsGeneratedId(messageId)
-            && await messages.FindAsync(db, caller.TenantId, conversationId, messageId) is { } row
-            && !await messages.IsHiddenAsync(db, caller.TenantId, caller.UserId, messageId))
+        if (Check.IsGeneratedId(messageId) && await messages.FindVisibleAsync(db, caller.TenantId, conversationId, messageId, caller.UserId) is { } row)
             return row;
         throw MessageNotFound();
     }

@@ -24,6 +24,12 @@ public sealed class MessageStore
         $"SELECT {Columns} FROM messages WHERE tenant_id = @tenantId AND id = @id AND conversation_id = @conversationId",
         new { tenantId, conversationId, id });
 
+    /// <summary>The message, unless the viewer hid it for themself.</summary>
+    public Task<MessageRow?> FindVisibleAsync(DbSession db, string tenantId, string conversationId, string id, string viewerId) =>
+        db.QuerySingleOrDefaultAsync<MessageRow>(
+            $"SELECT {Columns} FROM messages m WHERE tenant_id = @tenantId AND id = @id AND conversation_id = @conversationId AND {NotHiddenFor}",
+            new { tenantId, conversationId, id, viewerId });
+
     /// <summary>The message this sender (null: the system) already sent with this client ID, if any.</summary>
     public Task<MessageRow?> FindByClientIdAsync(DbSession db, string tenantId, string conversationId, string? senderId, string clientMessageId) =>
         db.QuerySingleOrDefaultAsync<MessageRow>(

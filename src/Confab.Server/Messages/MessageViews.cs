@@ -61,21 +61,31 @@ public sealed class MessageViews(
         var replies = await messages.FindManyAsync(db, tenantId, rows.Where(r => r.ReplyToId is not null).Select(r => r.ReplyToId!));
         var live = rows.Concat(replies.Values).Where(r => r.DeletedAt is null).Select(r => r.Id).Distinct(StringComparer.Ordinal).ToList();
         var markable = live.Where(id => id != appended?.Id).ToList();
-        var reactionsByMessage = (await reactions.ForMessagesAsync(db, tenantId, markable))
+        var ownFrom = viewerId is null
+            ? []
+            : rows.Where(r => r.SenderId == viewerId).GroupBy(r => r.ConversationId).ToDictionary(g => g.Key, g => g.Min(r => r.Seq), StringComparer.Ordinal);
+
+        // Two batches of reads: what marks the messages, then the people it names (reactors included) and receipts in detail.
+        var marking = db.Batch();
+        var reactionsRead = reactions.ForMessagesAsync(marking, tenantId, markable);
+        var pinnedRead = pins.PinnedAmongAsync(marking, tenantId, markable);
+        var attachedRead = attachments.ForMessagesAsync(marking, tenantId, appended is { WithAttachments: false } ? markable : live);
+        var floorsRead = ownFrom.Count == 0 ? Task.FromResult<Dictionary<string, PointerFloor>>([]) : receipts.OtherPointerFloorsAsync(marking, tenantId, ownFrom.Keys, viewerId!);
+        await marking.RunAsync();
+        var reactionsByMessage = (await reactionsRead)
             .GroupBy(r => r.MessageId, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.GroupBy(r => r.Emoji, StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
-        var pinned = await pins.PinnedAmongAsync(db, tenantId, markable);
-        var attached = await attachments.ForMessagesAsync(db, tenantId, appended is { WithAttachments: false } ? markable : live);
-        var people = await users.FindManyAsync(db, tenantId, rows.Concat(replies.Values)
+        var floors = await floorsRead;
+
+        var naming = db.Batch();
+        var peopleRead = users.FindManyAsync(naming, tenantId, rows.Concat(replies.Values)
             .SelectMany(r => new[] { r.SenderId, r.ForwardedFromUserId })
             .Concat(reactionsByMessage.Values.SelectMany(emojis => emojis.SelectMany(e => e.Take(ReactionUsersShown).Select(r => r.UserId))))
             .OfType<string>());
-        var marks = new Marks(people, reactionsByMessage, pinned, attached, viewerId);
-
-        var own = viewerId is null ? [] : rows.Where(r => r.SenderId == viewerId).ToList();
-        var receiptsByConversation = own.Count == 0
-            ? []
-            : await LoadReceiptsAsync(db, tenantId, viewerId!, own.GroupBy(r => r.ConversationId).ToDictionary(g => g.Key, g => g.Min(r => r.Seq), StringComparer.Ordinal));
+        var receiptsRead = ReceiptsAsync(naming, tenantId, viewerId, ownFrom, floors);
+        await naming.RunAsync();
+        var marks = new Marks(await peopleRead, reactionsByMessage, await pinnedRead, await attachedRead, viewerId);
+        var receiptsByConversation = await receiptsRead;
 
         return rows.Select(row =>
         {
@@ -113,13 +123,16 @@ public sealed class MessageViews(
                 : [];
     }
 
-    /// <summary>Receipts on the viewer's own messages, per conversation from its earliest such seq: two queries for any number of conversations.</summary>
-    private async Task<Dictionary<string, OwnReceipts>> LoadReceiptsAsync(DbSession db, string tenantId, string viewerId, Dictionary<string, long> fromSeqs)
+    /// <summary>
+    /// Receipts on the viewer's own messages, per conversation from its earliest such seq, given the pointer floors of
+    /// those conversations: one query for any number of them, none where no conversation shows receipts per member.
+    /// </summary>
+    private async Task<Dictionary<string, OwnReceipts>> ReceiptsAsync(
+        DbSession db, string tenantId, string? viewerId, Dictionary<string, long> fromSeqs, Dictionary<string, PointerFloor> floors)
     {
-        var floors = await receipts.OtherPointerFloorsAsync(db, tenantId, fromSeqs.Keys, viewerId);
         PointerFloor floorOf(string conversationId) => floors.GetValueOrDefault(conversationId) ?? PointerFloor.Nobody;
         var detailed = fromSeqs.Where(f => OwnReceipts.ShowsMembers(floorOf(f.Key))).ToDictionary(StringComparer.Ordinal);
-        IReadOnlyList<ReceiptMove> covering = detailed.Count == 0 ? [] : await receipts.MovesCoveringAsync(db, tenantId, viewerId, detailed);
+        IReadOnlyList<ReceiptMove> covering = detailed.Count == 0 ? [] : await receipts.MovesCoveringAsync(db, tenantId, viewerId!, detailed);
         var moves = covering.ToLookup(m => m.ConversationId, StringComparer.Ordinal);
         return fromSeqs.Keys.ToDictionary(c => c, c => OwnReceipts.For(c, floorOf(c), moves[c]), StringComparer.Ordinal);
     }

@@ -75,7 +75,7 @@ public sealed partial class EventDispatcher(
         }
         while (cursor < notifiedPosition)
         {
-            var batch = await database.ReadAsync(db => events.ReadTenantAsync(db, tenantId, cursor, BatchSize));
+            var batch = await database.ReadStatementAsync(db => events.ReadTenantAsync(db, tenantId, cursor, BatchSize));
             if (batch.Count == 0) break;
             try
             {
@@ -119,7 +119,7 @@ public sealed partial class EventDispatcher(
         var changesMembership = e.Type is EventTypes.ConversationCreated or EventTypes.ConversationDeleted or EventTypes.MemberAdded or EventTypes.MemberRemoved;
         if (changesMembership || !tenantMembers.TryGetValue(e.ConversationId, out var audience))
         {
-            audience = await database.ReadAsync(db => events.MembersAtAsync(db, e.TenantId, e.ConversationId, e.Position));
+            audience = await database.ReadStatementAsync(db => events.MembersAtAsync(db, e.TenantId, e.ConversationId, e.Position));
             if (tenantMembers.Count >= MaxCachedConversationsPerTenant) tenantMembers.Clear();
             tenantMembers[e.ConversationId] = audience;
         }

@@ -72,7 +72,7 @@ public sealed partial class SocketRequests(
                 connections.Subscribe(connection, conversationId);
                 try
                 {
-                    await database.ReadAsync(db => guard.LoadAsync(db, caller.TenantId, conversationId, caller.UserId));
+                    await database.ReadStatementAsync(db => guard.LoadAsync(db, caller.TenantId, conversationId, caller.UserId));
                 }
                 catch
                 {

@@ -9,6 +9,9 @@ internal sealed class DapperSql(DbConnection connection, DbTransaction? transact
     public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? args) =>
         (await connection.QueryAsync<T>(sql, args, transaction)).AsList();
 
+    public async Task<IReadOnlyList<TResult>> QueryAsync<TResult>(string sql, Type[] types, Func<object?[], TResult> map, object? args, string splitOn) =>
+        (await connection.QueryAsync(sql, types, map, args, transaction, splitOn: splitOn)).AsList();
+
     public Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? args) =>
         connection.QuerySingleOrDefaultAsync<T>(sql, args, transaction);
 
@@ -17,4 +20,35 @@ internal sealed class DapperSql(DbConnection connection, DbTransaction? transact
 
     public Task<int> ExecuteAsync(string sql, object? args) =>
         connection.ExecuteAsync(sql, args, transaction);
+
+    /// <summary>The reads in one batch, one round trip, where the provider has batches (Npgsql); else one after another.</summary>
+    public async Task RunBatchAsync(IReadOnlyList<BatchedRead> reads)
+    {
+        if (!connection.CanCreateBatch)
+        {
+            foreach (var read in reads) await read.RunAloneAsync(this);
+            return;
+        }
+        await using var batch = connection.CreateBatch();
+        batch.Transaction = transaction;
+        foreach (var read in reads)
+        {
+            var command = batch.CreateBatchCommand();
+            command.CommandText = read.Sql;
+            foreach (var (name, value) in SqlArguments.ValuesOf(read.Sql, read.Args))
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = name;
+                parameter.Value = value;
+                command.Parameters.Add(parameter);
+            }
+            batch.BatchCommands.Add(command);
+        }
+        await using var reader = await batch.ExecuteReaderAsync();
+        foreach (var read in reads)
+        {
+            await read.ReadAsync(reader);
+            await reader.NextResultAsync();
+        }
+    }
 }

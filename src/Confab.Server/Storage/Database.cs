@@ -24,6 +24,17 @@ public sealed class Database : IAsyncDisposable
     }
 
     /// <summary>
+    /// Runs a read of one statement, outside any transaction: a statement reads a consistent snapshot by itself, and
+    /// PostgreSQL is then spared the round trip that ends a transaction. Work of several statements uses
+    /// <see cref="ReadAsync{T}"/>, so that they all see the same snapshot.
+    /// </summary>
+    public async Task<T> ReadStatementAsync<T>(Func<DbSession, Task<T>> statement)
+    {
+        using var lease = await engine.OpenReadConnectionAsync();
+        return await statement(new DbSession(lease.Connection, null, engine.Dialect));
+    }
+
+    /// <summary>
     /// Runs <paramref name="work"/> in a transaction and returns once it has committed. Not cancellable on purpose:
     /// a change either commits whole, with its events, or throws and leaves nothing behind. The transaction may hold
     /// other callers' writes too (see <see cref="GroupCommit"/>), so <paramref name="work"/> must only touch the

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Dapper;
 using Microsoft.Data.Sqlite;
 
 namespace Confab.Server.Storage;
@@ -7,18 +6,19 @@ namespace Confab.Server.Storage;
 /// <summary>A connection (and, for writes, its transaction) that the stores run their SQL on.</summary>
 public class DbSession
 {
-    private readonly DbConnection connection;
-    private readonly DbTransaction? transaction;
     private readonly ISqlRunner sql;
 
     public DbSession(DbConnection connection, DbTransaction? transaction, ISqlDialect dialect)
-    {
-        this.connection = connection;
-        this.transaction = transaction;
-        Dialect = dialect;
-        sql = connection is CachingSqliteConnection caching
+        : this(connection is CachingSqliteConnection caching
             ? new PreparedSql(caching, (SqliteTransaction?)transaction)
-            : new DapperSql(connection, transaction);
+            : new DapperSql(connection, transaction), dialect)
+    {
+    }
+
+    private protected DbSession(ISqlRunner sql, ISqlDialect dialect)
+    {
+        this.sql = sql;
+        Dialect = dialect;
     }
 
     /// <summary>The engine's spelling of the SQL that is not portable.</summary>
@@ -26,13 +26,19 @@ public class DbSession
 
     public Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? args = null) => this.sql.QueryAsync<T>(sql, args);
 
+    /// <summary>A batch of reads that run together on this session (see <see cref="ReadBatch"/>).</summary>
+    public ReadBatch Batch() => new(sql, Dialect);
+
     /// <summary>
-    /// Maps each row onto three objects; <paramref name="splitOn"/> names the first column of the second and third. Runs
-    /// through Dapper on every engine, uncompiled, so it takes no list arguments: Dapper would expand a list where
-    /// <see cref="ISqlDialect.AnyOf"/> expects one JSON array.
+    /// Maps each row onto two objects; <paramref name="splitOn"/> names the first column of the second, found from the
+    /// right. The second is null where its first column is (the missing side of an outer join).
     /// </summary>
-    public async Task<IReadOnlyList<TResult>> QueryAsync<T1, T2, T3, TResult>(string sql, Func<T1, T2, T3, TResult> map, object? args, string splitOn) =>
-        (await connection.QueryAsync(sql, map, args, transaction, splitOn: splitOn)).AsList();
+    public Task<IReadOnlyList<TResult>> QueryAsync<T1, T2, TResult>(string sql, Func<T1, T2?, TResult> map, object? args, string splitOn) =>
+        this.sql.QueryAsync(sql, [typeof(T1), typeof(T2)], row => map((T1)row[0]!, (T2?)row[1]), args, splitOn);
+
+    /// <summary>Maps each row onto three objects; <paramref name="splitOn"/> names the first column of the second and third.</summary>
+    public Task<IReadOnlyList<TResult>> QueryAsync<T1, T2, T3, TResult>(string sql, Func<T1, T2, T3, TResult> map, object? args, string splitOn) =>
+        this.sql.QueryAsync(sql, [typeof(T1), typeof(T2), typeof(T3)], row => map((T1)row[0]!, (T2)row[1]!, (T3)row[2]!), args, splitOn);
 
     public Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? args = null) => this.sql.QuerySingleOrDefaultAsync<T>(sql, args);
 

@@ -8,9 +8,10 @@ public interface ISqlDialect
 
     /// <summary>
     /// Appended to a SELECT of a row that a write transaction will change from what it read (a counter, say):
-    /// concurrent writers of that row then wait for this one to commit.
+    /// concurrent writers of that row then wait for this one to commit. In a join, <paramref name="table"/> names
+    /// the table (or its alias) whose rows are locked.
     /// </summary>
-    string LockedForWrite { get; }
+    string LockedForWrite(string? table = null);
 
     /// <summary>A statement that makes concurrent migration transactions take turns until commit; null where writers are one at a time anyway.</summary>
     string? SerializeMigrations { get; }

@@ -5,6 +5,13 @@ internal interface ISqlRunner
 {
     Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? args);
 
+    /// <summary>
+    /// Maps each row onto one object per type, as Dapper's multi-mapping does: <paramref name="splitOn"/> names the
+    /// first column of each type after the first (one name for all, or one per type), found from the right; a type
+    /// whose first column is null (the missing side of an outer join) is null.
+    /// </summary>
+    Task<IReadOnlyList<TResult>> QueryAsync<TResult>(string sql, Type[] types, Func<object?[], TResult> map, object? args, string splitOn);
+
     /// <summary>The only row, default when there is none; more than one is an error.</summary>
     Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? args);
 
@@ -13,4 +20,7 @@ internal interface ISqlRunner
 
     /// <summary>Runs a statement; the number of rows it changed.</summary>
     Task<int> ExecuteAsync(string sql, object? args);
+
+    /// <summary>Runs these reads, keeping each one's result, in as few round trips as the engine allows.</summary>
+    Task RunBatchAsync(IReadOnlyList<BatchedRead> reads);
 }

@@ -8,7 +8,7 @@ public sealed class PostgresDialect : ISqlDialect
 {
     public string AnyOf(string parameter) => $"= ANY({parameter})";
 
-    public string LockedForWrite => "FOR UPDATE";
+    public string LockedForWrite(string? table = null) => table is null ? "FOR UPDATE" : $"FOR UPDATE OF {table}";
 
     // An advisory lock held to commit, under a key of its own.
     public string? SerializeMigrations => "SELECT pg_advisory_xact_lock(4171700001)";

@@ -17,6 +17,14 @@ internal sealed class PreparedSql(CachingSqliteConnection connection, SqliteTran
         return rows;
     }, static (several, sql, args) => several.QueryAsync<T>(sql, args));
 
+    public Task<IReadOnlyList<TResult>> QueryAsync<TResult>(string sql, Type[] types, Func<object?[], TResult> map, object? args, string splitOn) =>
+        Run<IReadOnlyList<TResult>>(sql, args, statement =>
+        {
+            var rows = new List<TResult>();
+            while (statement.Step()) rows.Add(map(statement.ReadEach(types, splitOn)));
+            return rows;
+        }, (several, sql, args) => several.QueryAsync(sql, types, map, args, splitOn));
+
     public Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? args) => Run(sql, args, static statement =>
     {
         if (!statement.Step()) return default;
@@ -34,6 +42,12 @@ internal sealed class PreparedSql(CachingSqliteConnection connection, SqliteTran
         }
         return statement.Changes;
     }, static (several, sql, args) => several.ExecuteAsync(sql, args));
+
+    // SQLite is in the process: one statement after another costs no round trip.
+    public async Task RunBatchAsync(IReadOnlyList<BatchedRead> reads)
+    {
+        foreach (var read in reads) await read.RunAloneAsync(this);
+    }
 
     // Both ways are static lambdas, so that a call allocates no closure.
     private Task<TResult> Run<TResult>(

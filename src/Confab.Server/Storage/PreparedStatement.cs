@@ -20,7 +20,8 @@ internal sealed class PreparedStatement : IDisposable
     private readonly sqlite3_stmt statement;
     private readonly string[] names;
     private readonly int[] indexes;
-    private readonly Dictionary<Type, Func<DbDataReader, object>> parsers = [];
+    private readonly Dictionary<(Type Type, int Start), Func<DbDataReader, object>> parsers = [];
+    private (Type[] Types, int[] Starts)? split;
     private readonly StatementRow row;
     private Type? argumentType;
     private Func<object, object>[] readers = [];
@@ -85,28 +86,43 @@ internal sealed class PreparedStatement : IDisposable
         raw.sqlite3_clear_bindings(statement);
     }
 
+    /// <summary>The current row as a <typeparamref name="T"/>: one column converted, or the columns mapped onto a row object.</summary>
+    public T Read<T>() => SqlValues.IsSingleColumn(typeof(T)) ? SqlValues.As<T>(row.GetValue(0)) : (T)Parse(typeof(T), 0, -1)!;
+
     /// <summary>
-    /// The current row as a <typeparamref name="T"/>: one column converted, or the columns mapped onto a row object.
-    /// The mapping is built once per result type; should a column's storage class differ from the one it was built
-    /// for (SQLite types values, not columns), it is built again from this row.
+    /// The current row as one object per type, split as <see cref="RowSplit"/> says; an object after the first is null
+    /// where its first column is. Where the columns split is worked out once per statement.
     /// </summary>
-    public T Read<T>()
+    public object?[] ReadEach(Type[] types, string splitOn)
     {
-        if (SqlValues.IsSingleColumn(typeof(T))) return SqlValues.As<T>(row.GetValue(0));
-        if (parsers.TryGetValue(typeof(T), out var known))
+        if (split is not { } known || !known.Types.AsSpan().SequenceEqual(types)) split = known = (types, RowSplit.Starts(row, types.Length, splitOn));
+        var objects = new object?[types.Length];
+        for (var i = 0; i < types.Length; i++) objects[i] = Parse(types[i], known.Starts[i], RowSplit.Length(row, known.Starts, i));
+        return objects;
+    }
+
+    /// <summary>
+    /// The columns from <paramref name="start"/> (<paramref name="length"/> of them, -1 for the rest) mapped onto a
+    /// <paramref name="type"/>; null when the first is null and the object is not the row's first. The mapping is built
+    /// once per type and start; should a column's storage class differ from the one it was built for (SQLite types
+    /// values, not columns), it is built again from this row.
+    /// </summary>
+    private object? Parse(Type type, int start, int length)
+    {
+        if (parsers.TryGetValue((type, start), out var known))
         {
             try
             {
-                return (T)known(row);
+                return known(row);
             }
             catch (Exception mismatch) when (mismatch is InvalidCastException or System.Data.DataException)
             {
-                parsers.Remove(typeof(T));
+                parsers.Remove((type, start));
             }
         }
-        var parser = row.GetRowParser(typeof(T));
-        parsers[typeof(T)] = parser;
-        return (T)parser(row);
+        var parser = row.GetRowParser(type, startIndex: start, length: length, returnNullIfFirstMissing: start > 0);
+        parsers[(type, start)] = parser;
+        return parser(row);
     }
 
     public void Dispose() => statement.Dispose();

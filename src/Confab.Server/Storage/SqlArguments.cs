@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Collections.Concurrent;
 using System.Linq.Expressions;
 using System.Reflection;
 using System.Text.Json;
@@ -8,23 +9,49 @@ namespace Confab.Server.Storage;
 
 /// <summary>
 /// The values a statement's <c>@name</c> parameters take from an argument object: its properties (an anonymous
-/// object or a row), or the entries of a dictionary. Values are what SQLite binds: null as <see cref="DBNull"/>,
-/// an enum as its number, and a list as a JSON array for <c>json_each</c> (see <see cref="SqliteDialect.AnyOf"/>).
+/// object or a row), or the entries of a dictionary. Null is <see cref="DBNull"/> and an enum its number; for SQLite
+/// a list is a JSON array for <c>json_each</c> (see <see cref="SqliteDialect.AnyOf"/>), for PostgreSQL it stays an array.
 /// </summary>
 internal static partial class SqlArguments
 {
+    /// <summary>Keyed by the statement's text: batched statements are texts fixed in the stores, not built from values.</summary>
+    private static readonly ConcurrentDictionary<(Type Type, string Sql), (string[] Names, Func<object, object>[] Readers)> ProviderReaders = new();
+
     /// <summary>The parameter names a statement uses, as spelled there, without the <c>@</c>; none inside literals or comments.</summary>
     public static IReadOnlyList<string> NamesIn(string sql) =>
         ParameterPattern().Matches(LiteralsAndComments().Replace(sql, " "))
             .Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal).ToList();
 
-    /// <summary>Reads the value of each named parameter from an argument object of this type (a dictionary is read per name).</summary>
-    public static Func<object, object>[] ReadersFor(Type type, IReadOnlyList<string> names) =>
-        typeof(IReadOnlyDictionary<string, object?>).IsAssignableFrom(type)
-            ? names.Select(name => (Func<object, object>)(args => Bindable(((IReadOnlyDictionary<string, object?>)args).TryGetValue(name, out var value) ? value : throw Missing(name)))).ToArray()
-            : names.Select(name => PropertyReader(type, name)).ToArray();
+    /// <summary>Reads the value SQLite binds for each named parameter from an argument object of this type (a dictionary is read per name).</summary>
+    public static Func<object, object>[] ReadersFor(Type type, IReadOnlyList<string> names) => ReadersFor(type, names, SqliteValue);
 
-    private static Func<object, object> PropertyReader(Type type, string name)
+    /// <summary>
+    /// The statement's parameters and their values, as a provider with arrays (Npgsql) takes them. How to read them
+    /// from an argument object is worked out once per statement and type (a dictionary is read per name).
+    /// </summary>
+    public static IEnumerable<(string Name, object Value)> ValuesOf(string sql, object? args)
+    {
+        if (args is null) return [];
+        var (names, readers) = IsDictionary(args.GetType())
+            ? ReadingOf(args.GetType(), sql)
+            : ProviderReaders.GetOrAdd((args.GetType(), sql), static key => ReadingOf(key.Type, key.Sql));
+        return names.Select((name, i) => (name, readers[i](args)));
+    }
+
+    private static (string[] Names, Func<object, object>[] Readers) ReadingOf(Type type, string sql)
+    {
+        var names = NamesIn(sql).ToArray();
+        return (names, ReadersFor(type, names, ProviderValue));
+    }
+
+    private static bool IsDictionary(Type type) => typeof(IReadOnlyDictionary<string, object?>).IsAssignableFrom(type);
+
+    private static Func<object, object>[] ReadersFor(Type type, IReadOnlyList<string> names, Func<object?, object> bindable) =>
+        IsDictionary(type)
+            ? names.Select(name => (Func<object, object>)(args => bindable(((IReadOnlyDictionary<string, object?>)args).TryGetValue(name, out var value) ? value : throw Missing(name)))).ToArray()
+            : names.Select(name => PropertyReader(type, name, bindable)).ToArray();
+
+    private static Func<object, object> PropertyReader(Type type, string name, Func<object?, object> bindable)
     {
         var property = type.GetProperty(name, BindingFlags.Public | BindingFlags.Instance)
             ?? type.GetProperty(name, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase)
@@ -32,15 +59,19 @@ internal static partial class SqlArguments
         var instance = Expression.Parameter(typeof(object));
         var read = Expression.Convert(Expression.Property(Expression.Convert(instance, type), property), typeof(object));
         var getter = Expression.Lambda<Func<object, object?>>(read, instance).Compile();
-        return args => Bindable(getter(args));
+        return args => bindable(getter(args));
     }
 
-    private static object Bindable(object? value) => value switch
+    private static object SqliteValue(object? value) => value switch
+    {
+        IEnumerable list and not (string or byte[]) => JsonSerializer.Serialize(list.Cast<object?>()),
+        _ => ProviderValue(value),
+    };
+
+    private static object ProviderValue(object? value) => value switch
     {
         null => DBNull.Value,
-        string or byte[] => value,
         Enum number => Convert.ToInt64(number, System.Globalization.CultureInfo.InvariantCulture),
-        IEnumerable list => JsonSerializer.Serialize(list.Cast<object?>()),
         _ => value,
     };
 

@@ -111,4 +111,90 @@ public sealed class SessionSqlTests(ConfabServer server) : IClassFixture<ConfabS
 
         Assert.Equal(7, value);
     }
+
+    [Fact]
+    public async Task Reads_in_a_batch_each_get_their_own_result_whatever_their_shape()
+    {
+        var tenant = await server.NewTenantAsync();
+        foreach (var userId in new[] { "ann", "bob", "cat" }) await tenant.UpsertUserAsync(userId);
+        var anyOf = Database.Engine.Dialect.AnyOf("@wanted");
+
+        var (found, count, pair, missing, split) = await Database.ReadAsync(async db =>
+        {
+            var batch = db.Batch();
+            var foundRead = batch.QueryAsync<string>(
+                $"SELECT id FROM users WHERE tenant_id = @tenantId AND id {anyOf} ORDER BY id", new { tenantId = tenant.Id, wanted = Wanted });
+            var countRead = batch.ScalarAsync<long>("SELECT COUNT(*) FROM users WHERE tenant_id = @tenantId", new { tenantId = tenant.Id });
+            var pairRead = batch.QuerySingleOrDefaultAsync<Pair>("SELECT CAST(@number AS INTEGER) AS number, CAST(@label AS TEXT) AS label",
+                new { number = 5L, label = (string?)null });
+            var missingRead = batch.QuerySingleOrDefaultAsync<string>("SELECT id FROM users WHERE tenant_id = @tenantId AND id = 'nobody'", new { tenantId = tenant.Id });
+            var splitRead = batch.QueryAsync<Pair, Pair, (Pair, Pair?)>(
+                "SELECT 1 AS number, 'left' AS label, CAST(NULL AS INTEGER) AS number, CAST(NULL AS TEXT) AS label", (a, b) => (a, b), null, splitOn: "number");
+            await batch.RunAsync();
+            return (await foundRead, await countRead, await pairRead, await missingRead, await splitRead);
+        });
+
+        Assert.Equal(["ann", "cat"], found);
+        Assert.Equal(3, count);
+        Assert.Equal((5L, (string?)null), (pair!.Number, pair.Label));
+        Assert.Null(missing);
+        var (left, right) = Assert.Single(split);
+        Assert.Equal((1L, "left"), (left.Number, left.Label));
+        Assert.Null(right);
+    }
+
+    [Fact]
+    public async Task A_failing_statement_fails_its_batch_and_each_of_its_reads_and_the_next_session_works()
+    {
+        Task<IReadOnlyList<long>>? goodRead = null;
+        Task<long>? badRead = null;
+        await Assert.ThrowsAnyAsync<Exception>(() => Database.ReadAsync(async db =>
+        {
+            var batch = db.Batch();
+            goodRead = batch.QueryAsync<long>("SELECT CAST(@n AS INTEGER)", new { n = 1L });
+            badRead = batch.ScalarAsync<long>("SELECT no_such_column FROM users");
+            await batch.RunAsync();
+            return 0;
+        }));
+
+        await Assert.ThrowsAnyAsync<Exception>(() => goodRead!);
+        await Assert.ThrowsAnyAsync<Exception>(() => badRead!);
+        Assert.Equal(6, await Database.ReadAsync(db => db.ScalarAsync<long>("SELECT CAST(@n AS INTEGER)", new { n = 6L })));
+    }
+
+    [Fact]
+    public async Task A_statement_after_its_batch_ran_is_refused_and_a_batch_runs_once()
+    {
+        await Database.ReadAsync(async db =>
+        {
+            var batch = db.Batch();
+            await batch.RunAsync();
+
+            var late = await Assert.ThrowsAsync<InvalidOperationException>(() => batch.ScalarAsync<long>("SELECT 1"));
+            Assert.Contains("after its read batch ran", late.Message, StringComparison.Ordinal);
+            await Assert.ThrowsAsync<InvalidOperationException>(batch.RunAsync);
+            await Assert.ThrowsAsync<NotSupportedException>(() => batch.ExecuteAsync("DELETE FROM users WHERE 1 = 0"));
+            return 0;
+        });
+    }
+
+    [Fact]
+    public async Task A_row_split_onto_two_objects_gives_null_for_the_side_an_outer_join_did_not_find()
+    {
+        var tenant = await server.NewTenantAsync();
+        await tenant.UpsertUserAsync("ann");
+        const string sql = """
+            SELECT u.id AS label, u.created_at AS number, s.expires_at AS number, s.user_id AS label
+            FROM users u LEFT JOIN sessions s ON s.tenant_id = u.tenant_id AND s.user_id = u.id
+            WHERE u.tenant_id = @tenantId
+            """;
+
+        var rows = await Database.ReadAsync(db => db.QueryAsync<Pair, Pair, (Pair User, Pair? Session)>(
+            sql, (user, session) => (user, session), new { tenantId = tenant.Id }, splitOn: "number"));
+
+        var (user, session) = Assert.Single(rows);
+        Assert.Equal("ann", user.Label);
+        Assert.True(user.Number > 0);
+        Assert.Null(session);
+    }
 }

@@ -1,0 +1,56 @@
+using System.Data.Common;
+using Dapper;
+
+namespace Confab.Server.Storage;
+
+/// <summary>One statement of a <see cref="ReadBatch"/>: run alone or read from the batch's results, then completed.</summary>
+internal abstract class BatchedRead(string sql, object? args)
+{
+    public string Sql { get; } = sql;
+
+    public object? Args { get; } = args;
+
+    /// <summary>Runs the statement by itself on <paramref name="runner"/> and keeps its result.</summary>
+    public abstract Task RunAloneAsync(ISqlRunner runner);
+
+    /// <summary>Keeps the result read from the batch reader's current result set.</summary>
+    public abstract Task ReadAsync(DbDataReader reader);
+
+    /// <summary>Hands the kept result to the code waiting for it.</summary>
+    public abstract void Complete();
+
+    public abstract void Fail(Exception error);
+
+    /// <summary>Every row of the result set as a <typeparamref name="T"/>, the way the engines' own runners read them.</summary>
+    public static async Task<IReadOnlyList<T>> AllRowsAsync<T>(DbDataReader reader)
+    {
+        var rows = new List<T>();
+        if (SqlValues.IsSingleColumn(typeof(T)))
+        {
+            while (await reader.ReadAsync()) rows.Add(SqlValues.As<T>(reader.GetValue(0)));
+            return rows;
+        }
+        var parse = reader.GetRowParser<T>();
+        while (await reader.ReadAsync()) rows.Add(parse(reader));
+        return rows;
+    }
+}
+
+/// <summary>A batched statement whose result is a <typeparamref name="TResult"/>.</summary>
+internal sealed class BatchedRead<TResult>(
+    string sql, object? args, Func<ISqlRunner, string, object?, Task<TResult>> alone, Func<DbDataReader, Task<TResult>> fromReader)
+    : BatchedRead(sql, args)
+{
+    private readonly TaskCompletionSource<TResult> outcome = new();
+    private TResult? result;
+
+    public Task<TResult> Outcome => outcome.Task;
+
+    public override async Task RunAloneAsync(ISqlRunner runner) => result = await alone(runner, Sql, Args);
+
+    public override async Task ReadAsync(DbDataReader reader) => result = await fromReader(reader);
+
+    public override void Complete() => outcome.TrySetResult(result!);
+
+    public override void Fail(Exception error) => outcome.TrySetException(error);
+}
