@@ -8,7 +8,7 @@ namespace Confab.Server.Events;
 
 /// <summary>
 /// Appends events to the tenant's durable log inside the caller's write transaction, with positions
-/// handed out in commit order (see <see cref="EventStore.NextPositionAsync"/>).
+/// handed out in commit order (see <see cref="EventStore.AppendAsync"/>).
 /// </summary>
 public sealed class EventLog(EventStore store, TimeProvider clock)
 {
@@ -22,9 +22,8 @@ public sealed class EventLog(EventStore store, TimeProvider clock)
 
     private async Task<long> AppendAsync(WriteSession db, string tenantId, string type, object payload, string? conversationId, string? userId)
     {
-        var position = await store.NextPositionAsync(db, tenantId) ?? throw TenantService.NotFound();
-        await store.InsertAsync(db, tenantId, position, type, conversationId, userId,
-            JsonSerializer.Serialize(payload, payload.GetType(), JsonDefaults.Options), Time.Now(clock));
+        var position = await store.AppendAsync(db, tenantId, type, conversationId, userId,
+            JsonSerializer.Serialize(payload, payload.GetType(), JsonDefaults.Options), Time.Now(clock)) ?? throw TenantService.NotFound();
         db.RecordAppended(tenantId, position);
         return position;
     }

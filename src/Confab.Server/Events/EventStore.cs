@@ -23,16 +23,33 @@ public sealed class EventStore
 {
     private const string Columns = "e.tenant_id, e.position, e.type, e.conversation_id, e.user_id, e.payload";
 
-    /// <summary>Takes the tenant's next position; the tenant row stays locked until commit, so positions follow commit order.</summary>
-    public Task<long?> NextPositionAsync(DbSession db, string tenantId) => db.ScalarAsync<long?>(
-        "UPDATE tenants SET event_position = event_position + 1 WHERE id = @tenantId RETURNING event_position", new { tenantId });
-
-    public Task InsertAsync(DbSession db, string tenantId, long position, string type, string? conversationId, string? userId, string payload, long now) =>
-        db.ExecuteAsync(
+    /// <summary>
+    /// Appends an event at the tenant's next position, and returns it; null if there is no such tenant. The tenant row
+    /// stays locked until commit, so positions follow commit order. Where a WITH clause may write (PostgreSQL), taking
+    /// the position and inserting the event are one statement, so the lock is held a round trip less.
+    /// </summary>
+    public async Task<long?> AppendAsync(DbSession db, string tenantId, string type, string? conversationId, string? userId, string payload, long now)
+    {
+        if (db.Dialect.WritesInWith)
+        {
+            return await db.ScalarAsync<long?>(
+                """
+                WITH next AS (UPDATE tenants SET event_position = event_position + 1 WHERE id = @tenantId RETURNING event_position)
+                INSERT INTO events (tenant_id, position, type, conversation_id, user_id, payload, created_at)
+                SELECT @tenantId, event_position, @type, @conversationId, @userId, @payload, @now FROM next
+                RETURNING position
+                """, new { tenantId, type, conversationId, userId, payload, now });
+        }
+        var position = await db.ScalarAsync<long?>(
+            "UPDATE tenants SET event_position = event_position + 1 WHERE id = @tenantId RETURNING event_position", new { tenantId });
+        if (position is null) return null;
+        await db.ExecuteAsync(
             """
             INSERT INTO events (tenant_id, position, type, conversation_id, user_id, payload, created_at)
             VALUES (@tenantId, @position, @type, @conversationId, @userId, @payload, @now)
             """, new { tenantId, position, type, conversationId, userId, payload, now });
+        return position;
+    }
 
     public Task<IReadOnlyList<LoggedEvent>> ReadTenantAsync(DbSession db, string tenantId, long afterPosition, int limit) => db.QueryAsync<LoggedEvent>(
         $"SELECT {Columns} FROM events e WHERE e.tenant_id = @tenantId AND e.position > @afterPosition ORDER BY e.position LIMIT @limit",

@@ -97,7 +97,7 @@ public sealed class MessageService(
             var held = await attachments.RequireSendableAsync(db, poster.TenantId, poster.UserId, poster.ByBackend, draft.AttachmentIds);
             var kind = KindFor(draft, request.Kind, held);
 
-            var (row, appended) = await AppendAsync(db, conversation, new MessageRow
+            var (row, own) = await AppendAsync(db, conversation, new MessageRow
             {
                 TenantId = poster.TenantId, Id = Ids.New(clock), ConversationId = conversationId, SenderId = poster.UserId,
                 Kind = kind, Text = draft.Text, ReplyToId = draft.ReplyToId,
@@ -105,7 +105,7 @@ public sealed class MessageService(
                 Metadata = draft.Metadata, ClientMessageId = draft.ClientMessageId, CreatedAt = Time.Now(clock),
             }, draft.AttachmentIds);
             await NotifyMentionedAsync(db, row);
-            return (await views.ForSenderAsync(db, poster.TenantId, poster.UserId, appended), true);
+            return (own, true);
         });
 
     public Task<Message> EditAsync(UserCaller caller, string conversationId, string messageId, EditMessageRequest request) =>
@@ -194,7 +194,7 @@ public sealed class MessageService(
                 ForwardedFromConversationId = source.ForwardedFromConversationId ?? source.ConversationId,
                 ForwardedFromMessageId = source.ForwardedFromMessageId ?? source.Id,
             }, carried);
-            return await views.ForSenderAsync(db, caller.TenantId, caller.UserId, forwarded);
+            return forwarded;
         });
 
     /// <summary>A moderator's take-down: tombstones the message (if it is not one already) whatever its sender or age.</summary>
@@ -244,9 +244,10 @@ public sealed class MessageService(
 
     /// <summary>
     /// Takes the conversation's next seq, stores the message with its attachments and announces it, all in the caller's
-    /// transaction; returns the row and the shared view the event carries.
+    /// transaction; returns the row and the sender's own view of it. The announcement comes last: its event takes the
+    /// tenant's lock until commit (on PostgreSQL), so the sender's view is read before it.
     /// </summary>
-    private async Task<(MessageRow Row, Message View)> AppendAsync(WriteSession db, ConversationRow conversation, MessageRow row, IReadOnlyList<string> attachmentIds)
+    private async Task<(MessageRow Row, Message ForSender)> AppendAsync(WriteSession db, ConversationRow conversation, MessageRow row, IReadOnlyList<string> attachmentIds)
     {
         row.Seq = await conversations.NextSeqAsync(db, row.TenantId, conversation.Id, row.CreatedAt);
         await messages.InsertAsync(db, row);
@@ -254,8 +255,9 @@ public sealed class MessageService(
         await search.AddAsync(db, row.TenantId, row.Id, row.Text);
         await members.UnarchiveAllAsync(db, row.TenantId, conversation.Id);
         var view = await views.BuildAppendedAsync(db, row.TenantId, row, withAttachments: attachmentIds.Count > 0);
+        var own = await views.ForSenderAsync(db, row.TenantId, row.SenderId, view);
         await events.ToConversationAsync(db, row.TenantId, conversation.Id, EventTypes.MessageCreated, view);
-        return (row, view);
+        return (row, own);
     }
 
     private async Task RequireMayPostAsync(DbSession db, Poster poster, ConversationRow conversation, bool withMedia)

@@ -13,6 +13,9 @@ public interface ISqlDialect
     /// </summary>
     string LockedForWrite(string? table = null);
 
+    /// <summary>Whether a WITH clause may hold an UPDATE whose returned rows the rest of the statement reads (PostgreSQL; not SQLite).</summary>
+    bool WritesInWith { get; }
+
     /// <summary>A statement that makes concurrent migration transactions take turns until commit; null where writers are one at a time anyway.</summary>
     string? SerializeMigrations { get; }
 

@@ -10,6 +10,8 @@ public sealed class PostgresDialect : ISqlDialect
 
     public string LockedForWrite(string? table = null) => table is null ? "FOR UPDATE" : $"FOR UPDATE OF {table}";
 
+    public bool WritesInWith => true;
+
     // An advisory lock held to commit, under a key of its own.
     public string? SerializeMigrations => "SELECT pg_advisory_xact_lock(4171700001)";
 

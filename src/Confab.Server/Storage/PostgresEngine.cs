@@ -7,7 +7,7 @@ namespace Confab.Server.Storage;
 /// <summary>
 /// PostgreSQL through pooled Npgsql data sources: one for writes, one whose sessions default to read-only for
 /// reads. Writers run concurrently; event positions stay in commit order because each append updates its
-/// tenant's row, whose lock is held until commit (see <c>EventStore.NextPositionAsync</c>).
+/// tenant's row, whose lock is held until commit (see <c>EventStore.AppendAsync</c>).
 /// </summary>
 public sealed class PostgresEngine : IStoreEngine, IDisposable
 {

@@ -9,6 +9,8 @@ public sealed class SqliteDialect : ISqlDialect
     // One writer at a time already: a row read in a write transaction cannot change before it commits.
     public string LockedForWrite(string? table = null) => "";
 
+    public bool WritesInWith => false;
+
     public string? SerializeMigrations => null;
 
     public string SearchMatch(string parameter) => $"message_text MATCH {parameter}";
