@@ -23,14 +23,20 @@ public sealed record ConversationAccess(ConversationRow Conversation, MemberRow?
 }
 
 /// <summary>Loads a conversation for a user, hiding those the user may not see (404, never revealing them).</summary>
-public sealed class ConversationGuard(ConversationStore conversations)
+public sealed class ConversationGuard(ConversationStore conversations, MemberStore members)
 {
-    public async Task<ConversationAccess> LoadAsync(DbSession db, string tenantId, string conversationId, string userId) =>
-        Check.IsGeneratedId(conversationId)
-        && await conversations.FindWithMemberAsync(db, tenantId, conversationId, userId) is { } access
-        && (access.Member is not null || access.Conversation.IsPublic)
-            ? access
-            : throw NotFound();
+    public async Task<ConversationAccess> LoadAsync(DbSession db, string tenantId, string conversationId, string userId)
+    {
+        if (!Check.IsGeneratedId(conversationId)) throw NotFound();
+        // A read takes both in one statement. A write locks the conversation first and reads the membership after: the
+        // lock may wait for another write, and PostgreSQL then reads again only the row it locked, not a joined one.
+        var access = db is WriteSession
+            ? await conversations.FindAsync(db, tenantId, conversationId) is { } locked
+                ? new ConversationAccess(locked, await members.FindAsync(db, tenantId, conversationId, userId))
+                : null
+            : await conversations.FindWithMemberAsync(db, tenantId, conversationId, userId);
+        return access is not null && (access.Member is not null || access.Conversation.IsPublic) ? access : throw NotFound();
+    }
 
     /// <summary>The conversation, if it exists in the tenant, before any check of who may see it (callers apply their own rules).</summary>
     public async Task<ConversationRow> FindAsync(DbSession db, string tenantId, string conversationId) =>

@@ -63,19 +63,16 @@ public sealed class ConversationStore
 
     /// <summary>The conversation; in a write transaction, locked until commit, so that what is written back from it (member count) is not stale.</summary>
     public Task<ConversationRow?> FindAsync(DbSession db, string tenantId, string id) => db.QuerySingleOrDefaultAsync<ConversationRow>(
-        $"SELECT {Columns} FROM conversations WHERE tenant_id = @tenantId AND id = @id {(db is WriteSession ? db.Dialect.LockedForWrite() : "")}",
+        $"SELECT {Columns} FROM conversations WHERE tenant_id = @tenantId AND id = @id {(db is WriteSession ? db.Dialect.LockedForWrite : "")}",
         new { tenantId, id });
 
-    /// <summary>
-    /// The conversation with the user's membership of it (null if none), in one statement; in a write transaction the
-    /// conversation row is locked as <see cref="FindAsync"/> locks it.
-    /// </summary>
+    /// <summary>The conversation with the user's membership of it (null if none), in one statement; for reads (it locks nothing).</summary>
     public async Task<ConversationAccess?> FindWithMemberAsync(DbSession db, string tenantId, string id, string userId) =>
         (await db.QueryAsync<ConversationRow, MemberRow, ConversationAccess>(
             $"""
             SELECT {Prefixed(Columns, "c")}, {Prefixed(MemberStore.Columns, "m")}
             FROM conversations c LEFT JOIN members m ON m.tenant_id = c.tenant_id AND m.conversation_id = c.id AND m.user_id = @userId
-            WHERE c.tenant_id = @tenantId AND c.id = @id {(db is WriteSession ? db.Dialect.LockedForWrite("c") : "")}
+            WHERE c.tenant_id = @tenantId AND c.id = @id
             """,
             (conversation, member) => new ConversationAccess(conversation, member), new { tenantId, id, userId }, splitOn: "tenant_id")).SingleOrDefault();
 

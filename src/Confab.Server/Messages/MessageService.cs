@@ -28,43 +28,62 @@ public sealed class MessageService(
         var list = "messages:" + conversationId;
         return await database.ReadAsync(async db =>
         {
-            // The access check and the message the page is anchored at (if any) are read together.
-            var ascending = query.AfterId is not null || query.Cursor is not null && Cursor.Decode(list, query.Cursor, 2)[0] == "asc";
+            // The access check, the message the page is anchored at (if any) and the page itself are read together; a page
+            // around an anchor is read after, as its two halves depend on each other. A cursor (ignored after afterId) that
+            // is not valid here is refused once the access check passed.
+            var (cursor, badCursor) = query.AfterId is null ? DecodeCursor(list, query.Cursor) : (null, null);
+            var ascending = query.AfterId is not null || cursor?.Direction == "asc";
+            var around = !ascending && query.AroundId is not null;
             var anchorId = ascending ? query.AfterId : query.AroundId ?? query.BeforeId;
+            var limit = query.Limit;
             var checks = db.Batch();
             var accessRead = guard.LoadAsync(checks, caller.TenantId, conversationId, caller.UserId);
             var anchorRead = anchorId is null ? null : FindVisibleAsync(checks, caller, conversationId, anchorId);
+            Task<IReadOnlyList<MessageRow>>? pageRead = null;
+            if (badCursor is null && !around)
+            {
+                var bound = anchorId is not null ? SeqBound.Of(anchorId) : SeqBound.At(cursor?.Seq ?? long.MaxValue);
+                pageRead = ascending
+                    ? messages.NewerAsync(checks, caller.TenantId, conversationId, caller.UserId, bound, limit + 1)
+                    : messages.OlderAsync(checks, caller.TenantId, conversationId, caller.UserId, bound, limit + 1);
+            }
             await checks.RunAsync();
             await accessRead;
+            if (badCursor is not null) throw badCursor;
             var anchor = anchorRead is null ? null : await anchorRead;
             IReadOnlyList<MessageRow> rows;
             string? next = null;
-            var limit = query.Limit;
 
-            if (ascending)
+            if (pageRead is null)
             {
-                var afterSeq = anchor?.Seq ?? Cursor.DecodeNumber(Cursor.Decode(list, query.Cursor!, 2)[1]);
-                rows = await messages.NewerAsync(db, caller.TenantId, conversationId, caller.UserId, afterSeq, limit + 1);
-                if (rows.Count > limit) next = Cursor.Encode(list, "asc", rows[limit - 1].Seq.ToString(CultureInfo.InvariantCulture));
-                rows = rows.Take(limit).ToList();
-            }
-            else if (anchor is not null && query.AroundId is not null)
-            {
-                var newer = await messages.NewerAsync(db, caller.TenantId, conversationId, caller.UserId, anchor.Seq, limit / 2);
-                var older = await messages.OlderAsync(db, caller.TenantId, conversationId, caller.UserId, anchor.Seq + 1, limit - newer.Count + 1);
+                var newer = await messages.NewerAsync(db, caller.TenantId, conversationId, caller.UserId, SeqBound.At(anchor!.Seq), limit / 2);
+                var older = await messages.OlderAsync(db, caller.TenantId, conversationId, caller.UserId, SeqBound.At(anchor.Seq + 1), limit - newer.Count + 1);
                 if (older.Count > limit - newer.Count) next = Cursor.Encode(list, "desc", older[limit - newer.Count - 1].Seq.ToString(CultureInfo.InvariantCulture));
                 rows = newer.Reverse().Concat(older.Take(limit - newer.Count)).ToList();
             }
             else
             {
-                var beforeSeq = anchor?.Seq
-                    ?? (query.Cursor is not null ? Cursor.DecodeNumber(Cursor.Decode(list, query.Cursor, 2)[1]) : long.MaxValue);
-                rows = await messages.OlderAsync(db, caller.TenantId, conversationId, caller.UserId, beforeSeq, limit + 1);
-                if (rows.Count > limit) next = Cursor.Encode(list, "desc", rows[limit - 1].Seq.ToString(CultureInfo.InvariantCulture));
+                rows = await pageRead;
+                if (rows.Count > limit) next = Cursor.Encode(list, ascending ? "asc" : "desc", rows[limit - 1].Seq.ToString(CultureInfo.InvariantCulture));
                 rows = rows.Take(limit).ToList();
             }
             return new Page<Message>(await views.BuildAsync(db, caller.TenantId, caller.UserId, rows), next);
         });
+    }
+
+    /// <summary>A page cursor's direction and seq, or the error that refuses it.</summary>
+    private static ((string Direction, long Seq)? Cursor, ApiException? Error) DecodeCursor(string list, string? cursor)
+    {
+        if (cursor is null) return (null, null);
+        try
+        {
+            var parts = Cursor.Decode(list, cursor, 2);
+            return ((parts[0], Cursor.DecodeNumber(parts[1])), null);
+        }
+        catch (ApiException error)
+        {
+            return (null, error);
+        }
     }
 
     /// <summary>Sends a message; a repeated <c>clientMessageId</c> from the same sender returns the original (Created = false).</summary>
@@ -97,13 +116,15 @@ public sealed class MessageService(
             var held = await attachments.RequireSendableAsync(db, poster.TenantId, poster.UserId, poster.ByBackend, draft.AttachmentIds);
             var kind = KindFor(draft, request.Kind, held);
 
-            var (row, own) = await AppendAsync(db, conversation, new MessageRow
+            var (row, view) = await StoreAsync(db, conversation, new MessageRow
             {
                 TenantId = poster.TenantId, Id = Ids.New(clock), ConversationId = conversationId, SenderId = poster.UserId,
                 Kind = kind, Text = draft.Text, ReplyToId = draft.ReplyToId,
                 Mentions = draft.Mentions.Count == 0 ? null : JsonSerializer.Serialize(draft.Mentions),
                 Metadata = draft.Metadata, ClientMessageId = draft.ClientMessageId, CreatedAt = Time.Now(clock),
             }, draft.AttachmentIds);
+            var own = await views.ForSenderAsync(db, poster.TenantId, poster.UserId, view);
+            await AnnounceAsync(db, row, view);
             await NotifyMentionedAsync(db, row);
             return (own, true);
         });
@@ -178,15 +199,12 @@ public sealed class MessageService(
             var carried = await attachmentStore.IdsOfMessageAsync(db, caller.TenantId, source.Id);
             await RequireMayPostAsync(db, poster, target, withMedia: carried.Count > 0);
             var now = Time.Now(clock);
-            if (comment is not null)
+            var commented = comment is null ? ((MessageRow Row, Message View)?)null : await StoreAsync(db, target, new MessageRow
             {
-                await AppendAsync(db, target, new MessageRow
-                {
-                    TenantId = caller.TenantId, Id = Ids.New(clock), ConversationId = targetId, SenderId = caller.UserId,
-                    Kind = MessageKinds.Text, Text = comment, CreatedAt = now,
-                }, []);
-            }
-            var (_, forwarded) = await AppendAsync(db, target, new MessageRow
+                TenantId = caller.TenantId, Id = Ids.New(clock), ConversationId = targetId, SenderId = caller.UserId,
+                Kind = MessageKinds.Text, Text = comment, CreatedAt = now,
+            }, []);
+            var (forwardedRow, forwarded) = await StoreAsync(db, target, new MessageRow
             {
                 TenantId = caller.TenantId, Id = Ids.New(clock), ConversationId = targetId, SenderId = caller.UserId,
                 Kind = source.Kind, Text = source.Text, Metadata = source.Metadata, CreatedAt = now,
@@ -194,7 +212,10 @@ public sealed class MessageService(
                 ForwardedFromConversationId = source.ForwardedFromConversationId ?? source.ConversationId,
                 ForwardedFromMessageId = source.ForwardedFromMessageId ?? source.Id,
             }, carried);
-            return forwarded;
+            var own = await views.ForSenderAsync(db, caller.TenantId, caller.UserId, forwarded);
+            if (commented is { } first) await AnnounceAsync(db, first.Row, first.View);
+            await AnnounceAsync(db, forwardedRow, forwarded);
+            return own;
         });
 
     /// <summary>A moderator's take-down: tombstones the message (if it is not one already) whatever its sender or age.</summary>
@@ -243,11 +264,10 @@ public sealed class MessageService(
     }
 
     /// <summary>
-    /// Takes the conversation's next seq, stores the message with its attachments and announces it, all in the caller's
-    /// transaction; returns the row and the sender's own view of it. The announcement comes last: its event takes the
-    /// tenant's lock until commit (on PostgreSQL), so the sender's view is read before it.
+    /// Takes the conversation's next seq and stores the message with its attachments in the caller's transaction;
+    /// returns the row and the shared view its announcement carries (see <see cref="AnnounceAsync"/>).
     /// </summary>
-    private async Task<(MessageRow Row, Message ForSender)> AppendAsync(WriteSession db, ConversationRow conversation, MessageRow row, IReadOnlyList<string> attachmentIds)
+    private async Task<(MessageRow Row, Message View)> StoreAsync(WriteSession db, ConversationRow conversation, MessageRow row, IReadOnlyList<string> attachmentIds)
     {
         row.Seq = await conversations.NextSeqAsync(db, row.TenantId, conversation.Id, row.CreatedAt);
         await messages.InsertAsync(db, row);
@@ -255,10 +275,15 @@ public sealed class MessageService(
         await search.AddAsync(db, row.TenantId, row.Id, row.Text);
         await members.UnarchiveAllAsync(db, row.TenantId, conversation.Id);
         var view = await views.BuildAppendedAsync(db, row.TenantId, row, withAttachments: attachmentIds.Count > 0);
-        var own = await views.ForSenderAsync(db, row.TenantId, row.SenderId, view);
-        await events.ToConversationAsync(db, row.TenantId, conversation.Id, EventTypes.MessageCreated, view);
-        return (row, own);
+        return (row, view);
     }
+
+    /// <summary>
+    /// Announces a stored message to its conversation; the event's position. Callers do this after every other read of the
+    /// write: on PostgreSQL the event takes the tenant's lock until commit, and the tenant's other writes wait for it.
+    /// </summary>
+    private Task<long> AnnounceAsync(WriteSession db, MessageRow row, Message view) =>
+        events.ToConversationAsync(db, row.TenantId, row.ConversationId, EventTypes.MessageCreated, view);
 
     private async Task RequireMayPostAsync(DbSession db, Poster poster, ConversationRow conversation, bool withMedia)
     {

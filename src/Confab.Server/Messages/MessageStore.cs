@@ -3,12 +3,28 @@ using Confab.Server.Storage;
 namespace Confab.Server.Messages;
 
 /// <summary>The SQL of messages and of messages hidden for one user.</summary>
+/// <summary>
+/// Where a page of messages starts: at a seq, or at an anchor message, whose seq the page's statement reads itself, so
+/// that the page can be read together with the check that the anchor is visible. An anchor not in the conversation
+/// bounds nothing, and the page is empty.
+/// </summary>
+public readonly record struct SeqBound(long? Seq, string? AnchorId)
+{
+    public static SeqBound At(long seq) => new(seq, null);
+
+    public static SeqBound Of(string anchorId) => new(null, anchorId);
+}
+
 public sealed class MessageStore
 {
     private const string Columns =
         "tenant_id, id, conversation_id, seq, sender_id, kind, text, reply_to_id, forwarded_from_user_id, forwarded_from_conversation_id, forwarded_from_message_id, mentions, metadata, client_message_id, created_at, updated_at, edited_at, deleted_at";
 
     private static readonly string PrefixedColumns = string.Join(", ", Columns.Split(", ").Select(c => "m." + c));
+
+    /// <summary>The seq a <see cref="SeqBound"/> stands for: the one given, or the anchor message's in the conversation.</summary>
+    private const string BoundSeq =
+        "COALESCE(@seq, (SELECT a.seq FROM messages a WHERE a.tenant_id = @tenantId AND a.conversation_id = @conversationId AND a.id = @anchorId))";
 
     private const string NotHiddenFor =
         "NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.tenant_id = m.tenant_id AND h.user_id = @viewerId AND h.message_id = m.id)";
@@ -47,23 +63,23 @@ public sealed class MessageStore
         return rows.ToDictionary(r => r.Id, StringComparer.Ordinal);
     }
 
-    /// <summary>Messages the viewer can see with seq below <paramref name="beforeSeq"/>, newest first.</summary>
-    public Task<IReadOnlyList<MessageRow>> OlderAsync(DbSession db, string tenantId, string conversationId, string viewerId, long beforeSeq, int limit) =>
+    /// <summary>Messages the viewer can see with seq below the bound, newest first.</summary>
+    public Task<IReadOnlyList<MessageRow>> OlderAsync(DbSession db, string tenantId, string conversationId, string viewerId, SeqBound before, int limit) =>
         db.QueryAsync<MessageRow>(
             $"""
             SELECT {Columns} FROM messages m
-            WHERE tenant_id = @tenantId AND conversation_id = @conversationId AND seq < @beforeSeq AND {NotHiddenFor}
+            WHERE tenant_id = @tenantId AND conversation_id = @conversationId AND seq < {BoundSeq} AND {NotHiddenFor}
             ORDER BY seq DESC LIMIT @limit
-            """, new { tenantId, conversationId, viewerId, beforeSeq, limit });
+            """, new { tenantId, conversationId, viewerId, seq = before.Seq, anchorId = before.AnchorId, limit });
 
-    /// <summary>Messages the viewer can see with seq above <paramref name="afterSeq"/>, oldest first.</summary>
-    public Task<IReadOnlyList<MessageRow>> NewerAsync(DbSession db, string tenantId, string conversationId, string viewerId, long afterSeq, int limit) =>
+    /// <summary>Messages the viewer can see with seq above the bound, oldest first.</summary>
+    public Task<IReadOnlyList<MessageRow>> NewerAsync(DbSession db, string tenantId, string conversationId, string viewerId, SeqBound after, int limit) =>
         db.QueryAsync<MessageRow>(
             $"""
             SELECT {Columns} FROM messages m
-            WHERE tenant_id = @tenantId AND conversation_id = @conversationId AND seq > @afterSeq AND {NotHiddenFor}
+            WHERE tenant_id = @tenantId AND conversation_id = @conversationId AND seq > {BoundSeq} AND {NotHiddenFor}
             ORDER BY seq LIMIT @limit
-            """, new { tenantId, conversationId, viewerId, afterSeq, limit });
+            """, new { tenantId, conversationId, viewerId, seq = after.Seq, anchorId = after.AnchorId, limit });
 
     /// <summary>The newest message the viewer has not hidden, in each conversation: one descending index probe per conversation.</summary>
     public Task<IReadOnlyList<MessageRow>> LastVisibleAsync(DbSession db, string tenantId, IReadOnlyCollection<string> conversationIds, string viewerId) =>

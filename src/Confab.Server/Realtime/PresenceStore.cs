@@ -14,7 +14,7 @@ public sealed class PresenceStore
 {
     /// <summary>Serialises the user's presence changes across nodes until commit (SQLite has one writer anyway).</summary>
     public Task LockUserAsync(DbSession db, string tenantId, string userId) => db.QueryAsync<string>(
-        $"SELECT id FROM users WHERE tenant_id = @tenantId AND id = @userId {db.Dialect.LockedForWrite()}", new { tenantId, userId });
+        $"SELECT id FROM users WHERE tenant_id = @tenantId AND id = @userId {db.Dialect.LockedForWrite}", new { tenantId, userId });
 
     /// <summary>The user's status on some other node where it is online, or null.</summary>
     public Task<string?> StatusElsewhereAsync(DbSession db, string tenantId, string userId, string nodeId) => db.QuerySingleOrDefaultAsync<string?>(

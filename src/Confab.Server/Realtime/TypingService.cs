@@ -27,7 +27,7 @@ public sealed partial class TypingService(
     public async Task SetAsync(UserCaller caller, string? conversationId, bool isTyping)
     {
         var id = conversationId ?? throw Http.ApiException.Invalid("conversationId is required.");
-        await database.ReadAsync(async db => (await guard.LoadAsync(db, caller.TenantId, id, caller.UserId)).RequireMember());
+        await database.ReadStatementAsync(async db => (await guard.LoadAsync(db, caller.TenantId, id, caller.UserId)).RequireMember());
         var key = (caller.TenantId, id, caller.UserId);
         long? expiresAt = null;
         if (isTyping)

@@ -52,5 +52,10 @@ internal sealed class BatchedRead<TResult>(
 
     public override void Complete() => outcome.TrySetResult(result!);
 
-    public override void Fail(Exception error) => outcome.TrySetException(error);
+    // Observed at once: when the batch failed, its caller hears it from RunAsync and need not await every read.
+    public override void Fail(Exception error)
+    {
+        outcome.TrySetException(error);
+        _ = outcome.Task.Exception;
+    }
 }

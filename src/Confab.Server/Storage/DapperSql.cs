@@ -21,25 +21,22 @@ internal sealed class DapperSql(DbConnection connection, DbTransaction? transact
     public Task<int> ExecuteAsync(string sql, object? args) =>
         connection.ExecuteAsync(sql, args, transaction);
 
-    /// <summary>The reads in one batch, one round trip, where the provider has batches (Npgsql); else one after another.</summary>
+    /// <summary>The reads in one batch, one round trip (Npgsql's batches).</summary>
     public async Task RunBatchAsync(IReadOnlyList<BatchedRead> reads)
     {
-        if (!connection.CanCreateBatch)
-        {
-            foreach (var read in reads) await read.RunAloneAsync(this);
-            return;
-        }
         await using var batch = connection.CreateBatch();
         batch.Transaction = transaction;
         foreach (var read in reads)
         {
             var command = batch.CreateBatchCommand();
             command.CommandText = read.Sql;
-            foreach (var (name, value) in SqlArguments.ValuesOf(read.Sql, read.Args))
+            foreach (var (name, value, declared) in SqlArguments.ValuesOf(read.Sql, read.Args))
             {
                 var parameter = command.CreateParameter();
                 parameter.ParameterName = name;
                 parameter.Value = value;
+                // A null says nothing of its type; the argument's declared type does, as Dapper would send it.
+                if (value is DBNull && SqlArguments.DbTypeOf(declared) is { } type) parameter.DbType = type;
                 command.Parameters.Add(parameter);
             }
             batch.BatchCommands.Add(command);

@@ -8,10 +8,9 @@ public interface ISqlDialect
 
     /// <summary>
     /// Appended to a SELECT of a row that a write transaction will change from what it read (a counter, say):
-    /// concurrent writers of that row then wait for this one to commit. In a join, <paramref name="table"/> names
-    /// the table (or its alias) whose rows are locked.
+    /// concurrent writers of that row then wait for this one to commit.
     /// </summary>
-    string LockedForWrite(string? table = null);
+    string LockedForWrite { get; }
 
     /// <summary>Whether a WITH clause may hold an UPDATE whose returned rows the rest of the statement reads (PostgreSQL; not SQLite).</summary>
     bool WritesInWith { get; }

@@ -8,7 +8,7 @@ public sealed class PostgresDialect : ISqlDialect
 {
     public string AnyOf(string parameter) => $"= ANY({parameter})";
 
-    public string LockedForWrite(string? table = null) => table is null ? "FOR UPDATE" : $"FOR UPDATE OF {table}";
+    public string LockedForWrite => "FOR UPDATE";
 
     public bool WritesInWith => true;
 

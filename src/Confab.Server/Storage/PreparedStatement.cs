@@ -20,8 +20,8 @@ internal sealed class PreparedStatement : IDisposable
     private readonly sqlite3_stmt statement;
     private readonly string[] names;
     private readonly int[] indexes;
-    private readonly Dictionary<(Type Type, int Start), Func<DbDataReader, object>> parsers = [];
-    private (Type[] Types, int[] Starts)? split;
+    private readonly Dictionary<(Type Type, int Start, int Length), Func<DbDataReader, object>> parsers = [];
+    private (Type[] Types, string SplitOn, int[] Starts)? split;
     private readonly StatementRow row;
     private Type? argumentType;
     private Func<object, object>[] readers = [];
@@ -95,7 +95,8 @@ internal sealed class PreparedStatement : IDisposable
     /// </summary>
     public object?[] ReadEach(Type[] types, string splitOn)
     {
-        if (split is not { } known || !known.Types.AsSpan().SequenceEqual(types)) split = known = (types, RowSplit.Starts(row, types.Length, splitOn));
+        if (split is not { } known || known.SplitOn != splitOn || !known.Types.AsSpan().SequenceEqual(types))
+            split = known = (types, splitOn, RowSplit.Starts(row, types.Length, splitOn));
         var objects = new object?[types.Length];
         for (var i = 0; i < types.Length; i++) objects[i] = Parse(types[i], known.Starts[i], RowSplit.Length(row, known.Starts, i));
         return objects;
@@ -104,12 +105,12 @@ internal sealed class PreparedStatement : IDisposable
     /// <summary>
     /// The columns from <paramref name="start"/> (<paramref name="length"/> of them, -1 for the rest) mapped onto a
     /// <paramref name="type"/>; null when the first is null and the object is not the row's first. The mapping is built
-    /// once per type and start; should a column's storage class differ from the one it was built for (SQLite types
+    /// once per type and columns; should a column's storage class differ from the one it was built for (SQLite types
     /// values, not columns), it is built again from this row.
     /// </summary>
     private object? Parse(Type type, int start, int length)
     {
-        if (parsers.TryGetValue((type, start), out var known))
+        if (parsers.TryGetValue((type, start, length), out var known))
         {
             try
             {
@@ -117,11 +118,11 @@ internal sealed class PreparedStatement : IDisposable
             }
             catch (Exception mismatch) when (mismatch is InvalidCastException or System.Data.DataException)
             {
-                parsers.Remove((type, start));
+                parsers.Remove((type, start, length));
             }
         }
         var parser = row.GetRowParser(type, startIndex: start, length: length, returnNullIfFirstMissing: start > 0);
-        parsers[(type, start)] = parser;
+        parsers[(type, start, length)] = parser;
         return parser(row);
     }
 

@@ -4,7 +4,9 @@ namespace Confab.Server.Storage;
 /// Reads that do not depend on one another, sent to the engine together: stores run their statements on the batch as
 /// on any session, and each statement's task completes once <see cref="RunAsync"/> has run them all. PostgreSQL gets
 /// them in one round trip instead of one each; SQLite runs them one after another, as always. Each piece of work
-/// given the batch runs at most one statement, before its first await: a statement after the batch ran is an error.
+/// given the batch runs at most one statement, before its first await: a statement after the batch ran is an error,
+/// and a read awaited before <see cref="RunAsync"/> would wait forever. A batch is not a <see cref="WriteSession"/>,
+/// so stores lock nothing through it.
 /// </summary>
 public sealed class ReadBatch : DbSession
 {

@@ -13,6 +13,8 @@ internal static class RowSplit
     public static int[] Starts(DbDataReader row, int count, string splitOn)
     {
         var names = splitOn.Split(',', StringSplitOptions.TrimEntries);
+        if (names.Length != 1 && names.Length != count - 1)
+            throw new ArgumentException($"Splitting a row onto {count} objects takes one column name or {count - 1}, not {names.Length}.", nameof(splitOn));
         var starts = new int[count];
         var end = row.FieldCount;
         for (var i = count - 1; i > 0; i--)

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Collections.Concurrent;
+using System.Data;
 using System.Linq.Expressions;
 using System.Reflection;
 using System.Text.Json;
@@ -15,7 +16,7 @@ namespace Confab.Server.Storage;
 internal static partial class SqlArguments
 {
     /// <summary>Keyed by the statement's text: batched statements are texts fixed in the stores, not built from values.</summary>
-    private static readonly ConcurrentDictionary<(Type Type, string Sql), (string[] Names, Func<object, object>[] Readers)> ProviderReaders = new();
+    private static readonly ConcurrentDictionary<(Type Type, string Sql), (string[] Names, Func<object, object>[] Readers, Type?[] Declared)> ProviderReaders = new();
 
     /// <summary>The parameter names a statement uses, as spelled there, without the <c>@</c>; none inside literals or comments.</summary>
     public static IReadOnlyList<string> NamesIn(string sql) =>
@@ -26,22 +27,37 @@ internal static partial class SqlArguments
     public static Func<object, object>[] ReadersFor(Type type, IReadOnlyList<string> names) => ReadersFor(type, names, SqliteValue);
 
     /// <summary>
-    /// The statement's parameters and their values, as a provider with arrays (Npgsql) takes them. How to read them
-    /// from an argument object is worked out once per statement and type (a dictionary is read per name).
+    /// The statement's parameters, their values as a provider with arrays (Npgsql) takes them, and the type each is
+    /// declared with (a property's; none for a dictionary's entry). How to read them from an argument object is worked
+    /// out once per statement and type (a dictionary is read per name).
     /// </summary>
-    public static IEnumerable<(string Name, object Value)> ValuesOf(string sql, object? args)
+    public static IEnumerable<(string Name, object Value, Type? Declared)> ValuesOf(string sql, object? args)
     {
         if (args is null) return [];
-        var (names, readers) = IsDictionary(args.GetType())
+        var (names, readers, declared) = IsDictionary(args.GetType())
             ? ReadingOf(args.GetType(), sql)
             : ProviderReaders.GetOrAdd((args.GetType(), sql), static key => ReadingOf(key.Type, key.Sql));
-        return names.Select((name, i) => (name, readers[i](args)));
+        return names.Select((name, i) => (name, readers[i](args), declared[i]));
     }
 
-    private static (string[] Names, Func<object, object>[] Readers) ReadingOf(Type type, string sql)
+    /// <summary>The database type of a value declared as <paramref name="type"/>, for a null of it; null when there is no plain one.</summary>
+    public static DbType? DbTypeOf(Type? type) => (Nullable.GetUnderlyingType(type ?? typeof(object)) ?? type) switch
+    {
+        { IsEnum: true } => DbType.Int64,
+        var t when t == typeof(string) => DbType.String,
+        var t when t == typeof(long) => DbType.Int64,
+        var t when t == typeof(int) => DbType.Int32,
+        var t when t == typeof(bool) => DbType.Boolean,
+        var t when t == typeof(double) => DbType.Double,
+        var t when t == typeof(byte[]) => DbType.Binary,
+        _ => null,
+    };
+
+    private static (string[] Names, Func<object, object>[] Readers, Type?[] Declared) ReadingOf(Type type, string sql)
     {
         var names = NamesIn(sql).ToArray();
-        return (names, ReadersFor(type, names, ProviderValue));
+        var declared = names.Select(name => IsDictionary(type) ? null : Property(type, name).PropertyType).ToArray();
+        return (names, ReadersFor(type, names, ProviderValue), declared);
     }
 
     private static bool IsDictionary(Type type) => typeof(IReadOnlyDictionary<string, object?>).IsAssignableFrom(type);
@@ -51,11 +67,14 @@ internal static partial class SqlArguments
             ? names.Select(name => (Func<object, object>)(args => bindable(((IReadOnlyDictionary<string, object?>)args).TryGetValue(name, out var value) ? value : throw Missing(name)))).ToArray()
             : names.Select(name => PropertyReader(type, name, bindable)).ToArray();
 
+    private static PropertyInfo Property(Type type, string name) =>
+        type.GetProperty(name, BindingFlags.Public | BindingFlags.Instance)
+        ?? type.GetProperty(name, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase)
+        ?? throw Missing(name);
+
     private static Func<object, object> PropertyReader(Type type, string name, Func<object?, object> bindable)
     {
-        var property = type.GetProperty(name, BindingFlags.Public | BindingFlags.Instance)
-            ?? type.GetProperty(name, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase)
-            ?? throw Missing(name);
+        var property = Property(type, name);
         var instance = Expression.Parameter(typeof(object));
         var read = Expression.Convert(Expression.Property(Expression.Convert(instance, type), property), typeof(object));
         var getter = Expression.Lambda<Func<object, object?>>(read, instance).Compile();

@@ -7,7 +7,7 @@ public sealed class SqliteDialect : ISqlDialect
     public string AnyOf(string parameter) => $"IN (SELECT value FROM json_each({parameter}))";
 
     // One writer at a time already: a row read in a write transaction cannot change before it commits.
-    public string LockedForWrite(string? table = null) => "";
+    public string LockedForWrite => "";
 
     public bool WritesInWith => false;
 

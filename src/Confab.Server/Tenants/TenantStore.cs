@@ -54,7 +54,7 @@ public sealed class TenantStore
     public Task<TenantSettings?> FindSettingsAsync(DbSession db, string tenantId) => ReadSettingsAsync(db, tenantId, "");
 
     /// <summary>The settings, locked until commit, for a change written back from them (two changes then apply one after the other).</summary>
-    public Task<TenantSettings?> FindSettingsForUpdateAsync(WriteSession db, string tenantId) => ReadSettingsAsync(db, tenantId, db.Dialect.LockedForWrite());
+    public Task<TenantSettings?> FindSettingsForUpdateAsync(WriteSession db, string tenantId) => ReadSettingsAsync(db, tenantId, db.Dialect.LockedForWrite);
 
     private async Task<TenantSettings?> ReadSettingsAsync(DbSession db, string tenantId, string locking) =>
         await db.QuerySingleOrDefaultAsync<string>($"SELECT settings FROM tenants WHERE id = @tenantId {locking}", new { tenantId }) is { } json

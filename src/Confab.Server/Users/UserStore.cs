@@ -19,7 +19,7 @@ public sealed class UserStore
     /// read: a concurrent change, or a deletion, then waits instead of being overwritten or undone.
     /// </summary>
     public Task<UserRow?> FindAnyForUpdateAsync(WriteSession db, string tenantId, string id) => db.QuerySingleOrDefaultAsync<UserRow>(
-        $"SELECT {Columns} FROM users WHERE tenant_id = @tenantId AND id = @id {db.Dialect.LockedForWrite()}", new { tenantId, id });
+        $"SELECT {Columns} FROM users WHERE tenant_id = @tenantId AND id = @id {db.Dialect.LockedForWrite}", new { tenantId, id });
 
     /// <summary>Users by ID, deleted ones included, for rendering senders and participants.</summary>
     public async Task<Dictionary<string, UserRow>> FindManyAsync(DbSession db, string tenantId, IEnumerable<string> ids)

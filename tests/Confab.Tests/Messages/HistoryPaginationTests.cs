@@ -201,6 +201,19 @@ public sealed class HistoryPaginationTests(ConfabServer server) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_conversation_the_caller_cannot_see_is_not_found_before_a_cursor_is_checked_and_afterId_ignores_the_cursor()
+    {
+        var (tenant, alice, conversation, sent) = await ConversationWithMessagesAsync(3);
+        var cat = (await tenant.SessionsAsync("cat"))[0];
+        var notAlices = await tenant.CreateConversationAsync(cat, "group", "bob");
+
+        await alice.GetAsync($"/v1/conversations/{notAlices}/messages?cursor=garbage").ExpectProblem(404, "CONVERSATION_NOT_FOUND");
+        await alice.GetAsync($"/v1/conversations/{conversation}/messages?cursor=garbage").ExpectProblem(400, "INVALID_CURSOR");
+        var page = await alice.GetAsync($"/v1/conversations/{conversation}/messages?afterId={sent[0].Str("id")}&cursor=garbage").ExpectJson(200);
+        Assert.Equal(sent.Skip(1).Select(m => m.Str("id")), page.Items().Select(m => m.Str("id")));
+    }
+
+    [Fact]
     public async Task BeforeId_afterId_and_aroundId_naming_a_message_of_another_conversation_are_not_found()
     {
         var (tenant, alice, conversation, _) = await ConversationWithMessagesAsync(2);

@@ -119,7 +119,7 @@ public sealed class SessionSqlTests(ConfabServer server) : IClassFixture<ConfabS
         foreach (var userId in new[] { "ann", "bob", "cat" }) await tenant.UpsertUserAsync(userId);
         var anyOf = Database.Engine.Dialect.AnyOf("@wanted");
 
-        var (found, count, pair, missing, split) = await Database.ReadAsync(async db =>
+        var (found, count, pair, missing, split, unnamed) = await Database.ReadAsync(async db =>
         {
             var batch = db.Batch();
             var foundRead = batch.QueryAsync<string>(
@@ -129,18 +129,27 @@ public sealed class SessionSqlTests(ConfabServer server) : IClassFixture<ConfabS
                 new { number = 5L, label = (string?)null });
             var missingRead = batch.QuerySingleOrDefaultAsync<string>("SELECT id FROM users WHERE tenant_id = @tenantId AND id = 'nobody'", new { tenantId = tenant.Id });
             var splitRead = batch.QueryAsync<Pair, Pair, (Pair, Pair?)>(
-                "SELECT 1 AS number, 'left' AS label, CAST(NULL AS INTEGER) AS number, CAST(NULL AS TEXT) AS label", (a, b) => (a, b), null, splitOn: "number");
+                """
+                SELECT 1 AS number, 'left' AS label, CAST(2 AS INTEGER) AS number, CAST('right' AS TEXT) AS label
+                UNION ALL SELECT 3, 'alone', NULL, NULL
+                ORDER BY 1
+                """, (a, b) => (a, b), null, splitOn: "number");
+            // A null argument is sent with its declared type, which PostgreSQL needs where nothing else says it.
+            var unnamedRead = batch.ScalarAsync<long>(
+                "SELECT COUNT(*) FROM users WHERE tenant_id = @tenantId AND @name IS NULL", new { tenantId = tenant.Id, name = (string?)null });
             await batch.RunAsync();
-            return (await foundRead, await countRead, await pairRead, await missingRead, await splitRead);
+            return (await foundRead, await countRead, await pairRead, await missingRead, await splitRead, await unnamedRead);
         });
 
         Assert.Equal(["ann", "cat"], found);
         Assert.Equal(3, count);
         Assert.Equal((5L, (string?)null), (pair!.Number, pair.Label));
         Assert.Null(missing);
-        var (left, right) = Assert.Single(split);
-        Assert.Equal((1L, "left"), (left.Number, left.Label));
-        Assert.Null(right);
+        Assert.Equal(2, split.Count);
+        Assert.Equal((1L, "left", 2L, "right"), (split[0].Item1.Number, split[0].Item1.Label, split[0].Item2!.Number, split[0].Item2!.Label));
+        Assert.Equal((3L, "alone"), (split[1].Item1.Number, split[1].Item1.Label));
+        Assert.Null(split[1].Item2);
+        Assert.Equal(3, unnamed);
     }
 
     [Fact]
