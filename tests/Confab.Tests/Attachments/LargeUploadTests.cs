@@ -5,6 +5,7 @@ using Confab.Tests.Infrastructure;
 namespace Confab.Tests.Attachments;
 
 /// <summary>A 200 MiB upload streams through: the server's managed heap stays flat while it arrives and while it is served back.</summary>
+[Collection(HeapMeasurements.Name)]
 public sealed class LargeUploadTests(ConfabServer server, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<ConfabServer>
 {
     private const long Size = 200L * 1024 * 1024;
