@@ -65,27 +65,29 @@ public sealed class MessageViews(
             ? []
             : rows.Where(r => r.SenderId == viewerId).GroupBy(r => r.ConversationId).ToDictionary(g => g.Key, g => g.Min(r => r.Seq), StringComparer.Ordinal);
 
-        // Two batches of reads: what marks the messages, then the people it names (reactors included) and receipts in detail.
+        // One batch of reads for what marks the messages: reactions, pins, attachments, the authors, and receipts on the
+        // viewer's own messages. Receipt moves are read for every conversation small enough that they might show (at
+        // most one member more than the limit, the viewer's own place); the floors then decide.
         var marking = db.Batch();
         var reactionsRead = reactions.ForMessagesAsync(marking, tenantId, markable);
         var pinnedRead = pins.PinnedAmongAsync(marking, tenantId, markable);
         var attachedRead = attachments.ForMessagesAsync(marking, tenantId, appended is { WithAttachments: false } ? markable : live);
+        var authorsRead = users.FindManyAsync(marking, tenantId, rows.Concat(replies.Values).SelectMany(r => new[] { r.SenderId, r.ForwardedFromUserId }).OfType<string>());
         var floorsRead = ownFrom.Count == 0 ? Task.FromResult<Dictionary<string, PointerFloor>>([]) : receipts.OtherPointerFloorsAsync(marking, tenantId, ownFrom.Keys, viewerId!);
+        var movesRead = ownFrom.Count == 0
+            ? Task.FromResult<IReadOnlyList<ReceiptMove>>([])
+            : receipts.MovesCoveringAsync(marking, tenantId, viewerId!, ownFrom, ReceiptDetailMemberLimit + 1);
         await marking.RunAsync();
         var reactionsByMessage = (await reactionsRead)
             .GroupBy(r => r.MessageId, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.GroupBy(r => r.Emoji, StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
-        var floors = await floorsRead;
-
-        var naming = db.Batch();
-        var peopleRead = users.FindManyAsync(naming, tenantId, rows.Concat(replies.Values)
-            .SelectMany(r => new[] { r.SenderId, r.ForwardedFromUserId })
-            .Concat(reactionsByMessage.Values.SelectMany(emojis => emojis.SelectMany(e => e.Take(ReactionUsersShown).Select(r => r.UserId))))
-            .OfType<string>());
-        var receiptsRead = ReceiptsAsync(naming, tenantId, viewerId, ownFrom, floors);
-        await naming.RunAsync();
-        var marks = new Marks(await peopleRead, reactionsByMessage, await pinnedRead, await attachedRead, viewerId);
-        var receiptsByConversation = await receiptsRead;
+        var people = await authorsRead;
+        // The reactors shown who are not authors too: one more read, only for a page with reactions.
+        foreach (var (id, reactor) in await users.FindManyAsync(db, tenantId, reactionsByMessage.Values
+            .SelectMany(emojis => emojis.SelectMany(e => e.Take(ReactionUsersShown).Select(r => r.UserId))).Where(id => !people.ContainsKey(id))))
+            people[id] = reactor;
+        var marks = new Marks(people, reactionsByMessage, await pinnedRead, await attachedRead, viewerId);
+        var receiptsByConversation = OwnReceiptsOf(ownFrom, await floorsRead, await movesRead);
 
         return rows.Select(row =>
         {
@@ -123,18 +125,12 @@ public sealed class MessageViews(
                 : [];
     }
 
-    /// <summary>
-    /// Receipts on the viewer's own messages, per conversation from its earliest such seq, given the pointer floors of
-    /// those conversations: one query for any number of them, none where no conversation shows receipts per member.
-    /// </summary>
-    private async Task<Dictionary<string, OwnReceipts>> ReceiptsAsync(
-        DbSession db, string tenantId, string? viewerId, Dictionary<string, long> fromSeqs, Dictionary<string, PointerFloor> floors)
+    /// <summary>Receipts on the viewer's own messages, per conversation from its earliest such seq, from its pointer floor and the moves read.</summary>
+    private static Dictionary<string, OwnReceipts> OwnReceiptsOf(
+        Dictionary<string, long> fromSeqs, Dictionary<string, PointerFloor> floors, IReadOnlyList<ReceiptMove> covering)
     {
-        PointerFloor floorOf(string conversationId) => floors.GetValueOrDefault(conversationId) ?? PointerFloor.Nobody;
-        var detailed = fromSeqs.Where(f => OwnReceipts.ShowsMembers(floorOf(f.Key))).ToDictionary(StringComparer.Ordinal);
-        IReadOnlyList<ReceiptMove> covering = detailed.Count == 0 ? [] : await receipts.MovesCoveringAsync(db, tenantId, viewerId!, detailed);
         var moves = covering.ToLookup(m => m.ConversationId, StringComparer.Ordinal);
-        return fromSeqs.Keys.ToDictionary(c => c, c => OwnReceipts.For(c, floorOf(c), moves[c]), StringComparer.Ordinal);
+        return fromSeqs.Keys.ToDictionary(c => c, c => OwnReceipts.For(c, floors.GetValueOrDefault(c) ?? PointerFloor.Nobody, moves[c]), StringComparer.Ordinal);
     }
 
     /// <summary>Receipts on the viewer's own messages in one conversation.</summary>

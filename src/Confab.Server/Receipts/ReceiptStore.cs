@@ -71,12 +71,14 @@ public sealed class ReceiptStore
             """, new { tenantId, conversationIds = conversationIds.ToArray(), userId })).ToDictionary(f => f.ConversationId, StringComparer.Ordinal);
 
     /// <summary>
-    /// Per conversation, every pointer move by a current member other than <paramref name="userId"/> that covered a
-    /// message at or after that conversation's seq in <paramref name="fromSeqs"/>, earliest first.
+    /// Per conversation of at most <paramref name="maxMembers"/> members, every pointer move by a current member other
+    /// than <paramref name="userId"/> that covered a message at or after that conversation's seq in
+    /// <paramref name="fromSeqs"/>, earliest first.
     /// </summary>
-    public Task<IReadOnlyList<ReceiptMove>> MovesCoveringAsync(DbSession db, string tenantId, string userId, IReadOnlyDictionary<string, long> fromSeqs)
+    public Task<IReadOnlyList<ReceiptMove>> MovesCoveringAsync(
+        DbSession db, string tenantId, string userId, IReadOnlyDictionary<string, long> fromSeqs, int maxMembers)
     {
-        var args = new Dictionary<string, object?>(StringComparer.Ordinal) { ["tenantId"] = tenantId, ["userId"] = userId };
+        var args = new Dictionary<string, object?>(StringComparer.Ordinal) { ["tenantId"] = tenantId, ["userId"] = userId, ["maxMembers"] = maxMembers };
         var covering = string.Join(" OR ", fromSeqs.Select((from, i) =>
         {
             args[$"c{i}"] = from.Key;
@@ -87,6 +89,7 @@ public sealed class ReceiptStore
             $"""
             SELECT r.conversation_id, r.user_id, r.status, r.up_to_seq, r.at FROM receipt_moves r
             JOIN members m ON m.tenant_id = r.tenant_id AND m.conversation_id = r.conversation_id AND m.user_id = r.user_id
+            JOIN conversations c ON c.tenant_id = r.tenant_id AND c.id = r.conversation_id AND c.member_count <= @maxMembers
             WHERE r.tenant_id = @tenantId AND r.user_id <> @userId AND ({covering})
             ORDER BY r.at, r.up_to_seq
             """, args);

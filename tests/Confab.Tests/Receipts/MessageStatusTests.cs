@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Confab.Server.Messages;
 using Confab.Tests.Infrastructure;
 
 namespace Confab.Tests.Receipts;
@@ -132,6 +133,26 @@ public sealed class MessageStatusTests(ConfabServer server) : IClassFixture<Conf
         var mine = await OwnAsync(alice, conversation, sent);
         Assert.Equal("read", mine.StrOrNull("status"));
         Assert.Equal(["bob"], Entries(mine, "readBy").Select(e => e.Str("userId")));
+    }
+
+    [Theory]
+    [InlineData(MessageViews.ReceiptDetailMemberLimit, true)]
+    [InlineData(MessageViews.ReceiptDetailMemberLimit + 1, false)]
+    public async Task Own_messages_name_their_readers_only_where_at_most_the_limit_of_others_could_read_them(int others, bool named)
+    {
+        var tenant = await server.NewTenantAsync();
+        var clients = await tenant.SessionsAsync("alice", "bob");
+        var (alice, bob) = (clients[0], clients[1]);
+        var fillers = Enumerable.Range(1, others - 1).Select(i => $"member{i}").ToArray();
+        foreach (var filler in fillers) await tenant.UpsertUserAsync(filler);
+        var conversation = await tenant.CreateConversationAsync(alice, "group", ["bob", .. fillers]);
+        var sent = await tenant.SendAsync(alice, conversation, "to everyone");
+
+        await bob.PostJsonAsync($"/v1/conversations/{conversation}/read", new { messageIds = Ids(sent.Str("id")) }).ExpectJson(200, 204);
+
+        var mine = await OwnAsync(alice, conversation, sent);
+        Assert.Equal("sent", mine.StrOrNull("status"));
+        Assert.Equal(named ? ["bob"] : [], Entries(mine, "readBy").Select(e => e.Str("userId")));
     }
 
     private static string[] Ids(params string[] ids) => ids;
