@@ -23,6 +23,11 @@ public sealed class EventStore
 {
     private const string Columns = "e.tenant_id, e.position, e.type, e.conversation_id, e.user_id, e.payload";
 
+    /// <summary>Takes the tenant's next position; its row stays locked until commit.</summary>
+    private const string NextPosition = "UPDATE tenants SET event_position = event_position + 1 WHERE id = @tenantId RETURNING event_position";
+
+    private const string InsertEvent = "INSERT INTO events (tenant_id, position, type, conversation_id, user_id, payload, created_at)";
+
     /// <summary>
     /// Appends an event at the tenant's next position, and returns it; null if there is no such tenant. The tenant row
     /// stays locked until commit, so positions follow commit order. Where a WITH clause may write (PostgreSQL), taking
@@ -33,19 +38,18 @@ public sealed class EventStore
         if (db.Dialect.WritesInWith)
         {
             return await db.ScalarAsync<long?>(
-                """
-                WITH next AS (UPDATE tenants SET event_position = event_position + 1 WHERE id = @tenantId RETURNING event_position)
-                INSERT INTO events (tenant_id, position, type, conversation_id, user_id, payload, created_at)
+                $"""
+                WITH next AS ({NextPosition})
+                {InsertEvent}
                 SELECT @tenantId, event_position, @type, @conversationId, @userId, @payload, @now FROM next
                 RETURNING position
                 """, new { tenantId, type, conversationId, userId, payload, now });
         }
-        var position = await db.ScalarAsync<long?>(
-            "UPDATE tenants SET event_position = event_position + 1 WHERE id = @tenantId RETURNING event_position", new { tenantId });
+        var position = await db.ScalarAsync<long?>(NextPosition, new { tenantId });
         if (position is null) return null;
         await db.ExecuteAsync(
-            """
-            INSERT INTO events (tenant_id, position, type, conversation_id, user_id, payload, created_at)
+            $"""
+            {InsertEvent}
             VALUES (@tenantId, @position, @type, @conversationId, @userId, @payload, @now)
             """, new { tenantId, position, type, conversationId, userId, payload, now });
         return position;
