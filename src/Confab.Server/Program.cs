@@ -37,6 +37,7 @@ var demo = app.Services.GetRequiredService<IOptions<ConfabOptions>>().Value.Demo
 if (demo) await app.Services.GetRequiredService<DemoSeeder>().SeedAsync();
 
 app.UseMiddleware<ProblemMiddleware>();
+app.UseMiddleware<SocketUpgrade>();
 app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20), KeepAliveTimeout = TimeSpan.FromSeconds(20) });
 app.UseMiddleware<Utf8JsonMiddleware>();
 if (demo)

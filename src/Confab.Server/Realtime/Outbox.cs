@@ -2,7 +2,7 @@ namespace Confab.Server.Realtime;
 
 /// <summary>
 /// The durable frames routed from one read of the log, handed over one socket at a time in log order, so that a
-/// socket's frames reach its network buffer back to back and usually leave in one write. The dispatcher's one
+/// socket's frames go to the network in one write. The dispatcher's one
 /// reader uses the same outbox for every read, so a read allocates no list.
 /// </summary>
 public sealed class Outbox
@@ -26,7 +26,14 @@ public sealed class Outbox
         var inSocketOrder = severalEvents ? frames.GroupBy(f => f.Connection).SelectMany(socket => socket) : frames;
         try
         {
-            foreach (var (connection, seq, frame) in inSocketOrder) connection.DeliverDurable(seq, frame);
+            SocketConnection? previous = null;
+            foreach (var (connection, seq, frame) in inSocketOrder)
+            {
+                if (previous is not null && previous != connection) previous.SendQueued();
+                connection.QueueDurable(seq, frame);
+                previous = connection;
+            }
+            previous?.SendQueued();
         }
         finally
         {

@@ -1,5 +1,5 @@
+using System.Buffers;
 using System.Net.WebSockets;
-using System.Threading.Channels;
 using Confab.Server.Attachments;
 using Confab.Server.Http;
 using Confab.Server.Identity;
@@ -7,9 +7,9 @@ using Confab.Server.Identity;
 namespace Confab.Server.Realtime;
 
 /// <summary>
-/// One socket: a bounded outbound queue drained by one writer loop, so nothing that sends to it ever waits
-/// on the network. Durable events carry their log position as <c>seq</c>, and the connection's stream is
-/// gap-free and in order from the point it went live:
+/// One socket: a bounded outbound queue and one writer at a time, so nothing that sends to it ever waits on the
+/// network. Durable events carry their log position as <c>seq</c>, and the connection's stream is gap-free and in
+/// order from the point it went live:
 /// <list type="bullet">
 /// <item>it starts held: nothing goes out before <see cref="Start"/> queues the <c>ready</c> frame, and
 /// durable events wait until the first resume ends or <see cref="GoLive"/> starts the stream right after the
@@ -21,7 +21,13 @@ namespace Confab.Server.Realtime;
 /// Every write to the queue happens under the lock, so the queue order is the seq order. Overflowing the
 /// queue or the held list closes the socket with 1013; the client reconnects and resumes.
 /// </summary>
-public sealed class SocketConnection(WebSocket socket, UserCaller caller, long sessionExpiresAt, AttachmentLinks links, string baseUrl)
+/// <remarks>
+/// The writer runs on the thread that queued a frame (no thread-pool hop: one event for a thousand sockets is one
+/// work item, not a thousand queued ahead of the commits and dispatches after it) until a write has to wait for the
+/// network. It frames the text messages itself and writes everything queued in one write to the connection, so the
+/// frames of one dispatcher read, or those that queued while the network was slow, cost one write instead of one each.
+/// </remarks>
+public sealed class SocketConnection(WebSocket socket, SharedSocketStream transport, UserCaller caller, long sessionExpiresAt, AttachmentLinks links, string baseUrl)
 {
     public const int OutboundCapacity = 1024;
     public const int MaxHeldEvents = 10_000;
@@ -34,19 +40,19 @@ public sealed class SocketConnection(WebSocket socket, UserCaller caller, long s
 
     private const WebSocketCloseStatus TryAgainLater = (WebSocketCloseStatus)1013;
 
-    // An idle writer loop resumes on the thread that queues the frame (synchronous continuations), so a frame costs
-    // no thread-pool hop: one event for a thousand sockets is one work item instead of a thousand queued ahead of the
-    // commits and dispatches after it. The loop still yields at the first write that has to wait for the network, so
-    // the queuing thread never waits on a client; it does hold this connection's lock for a write into Kestrel's buffer.
-    // Completing the channel (Close) likewise sends the close frame on the closing thread.
-    private readonly Channel<byte[]> outbound = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(OutboundCapacity)
-    {
-        SingleReader = true,
-        AllowSynchronousContinuations = true,
-    });
+    /// <summary>The most one write to the connection carries (a bigger frame goes alone), so the buffers stay small and pooled.</summary>
+    private const int WriteChunkBytes = 64 * 1024;
+
+    /// <summary>Room kept in the spare queue once written; the list a burst grew is let go rather than held by an idle socket.</summary>
+    private const int KeptQueueCapacity = 64;
+
     // A task rather than a cancellation token: it costs each socket two small objects instead of a token source and its registrations.
     private readonly TaskCompletionSource closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource written = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock gate = new();
+    private List<byte[]> queued = [];
+    private List<byte[]>? spare;
+    private bool writing;
     private List<byte[]>? beforeStart = [];
     private List<(long Seq, byte[] Frame)>? held = [];
     private long readySeq;
@@ -62,6 +68,9 @@ public sealed class SocketConnection(WebSocket socket, UserCaller caller, long s
     public WebSocket Socket { get; } = socket;
     /// <summary>Completes when the connection starts closing.</summary>
     public Task Closed => closed.Task;
+
+    /// <summary>Completes when the writer is done: the close frame went out after everything queued before it, or the socket failed.</summary>
+    public Task Written => written.Task;
     public WebSocketCloseStatus? CloseStatus { get; private set; }
     public string? CloseReason { get; private set; }
 
@@ -78,14 +87,14 @@ public sealed class SocketConnection(WebSocket socket, UserCaller caller, long s
         lock (gate)
         {
             readySeq = seq;
-            overflow = !outbound.Writer.TryWrite(readyFrame) || !beforeStart!.All(outbound.Writer.TryWrite);
+            overflow = !Enqueue(readyFrame) || !beforeStart!.All(Enqueue);
             beforeStart = null;
         }
-        if (overflow) Close(TryAgainLater, "The client is not reading fast enough; resume.");
+        AfterQueueing(overflow);
     }
 
-    /// <summary>Queues a durable event from the dispatcher; never blocks.</summary>
-    public void DeliverDurable(long seq, byte[] frame)
+    /// <summary>Queues a durable event from the dispatcher without writing it yet: <see cref="SendQueued"/> does, once the socket has all of a read's frames.</summary>
+    public void QueueDurable(long seq, byte[] frame)
     {
         bool overflow;
         lock (gate)
@@ -99,10 +108,21 @@ public sealed class SocketConnection(WebSocket socket, UserCaller caller, long s
             {
                 if (seq <= lastSentSeq) return;
                 lastSentSeq = seq;
-                overflow = !outbound.Writer.TryWrite(frame);
+                overflow = !Enqueue(frame);
             }
         }
-        if (overflow) Close(TryAgainLater, "The client is not reading fast enough; resume.");
+        if (overflow) Overflowed();
+    }
+
+    /// <summary>Writes what was queued, on this thread until the network makes it wait; never blocks.</summary>
+    public void SendQueued()
+    {
+        lock (gate)
+        {
+            if (writing) return;
+            writing = true;
+        }
+        _ = WriteQueuedAsync();
     }
 
     /// <summary>Queues an ephemeral event, an ack or an error; never blocks.</summary>
@@ -116,9 +136,9 @@ public sealed class SocketConnection(WebSocket socket, UserCaller caller, long s
                 beforeStart.Add(frame);
                 return;
             }
-            overflow = !outbound.Writer.TryWrite(frame);
+            overflow = !Enqueue(frame);
         }
-        if (overflow) Close(TryAgainLater, "The client is not reading fast enough; resume.");
+        AfterQueueing(overflow);
     }
 
     /// <summary>Starts a resume from <paramref name="since"/>: live durable events are held until <see cref="EndReplay"/>.</summary>
@@ -157,25 +177,26 @@ public sealed class SocketConnection(WebSocket socket, UserCaller caller, long s
     /// <summary>Sends a replayed event once the queue has room below <see cref="ReplayShare"/>.</summary>
     public async Task ReplayAsync(long seq, byte[] frame)
     {
-        while (outbound.Reader.Count >= ReplayShare)
+        while (QueuedCount >= ReplayShare)
         {
             if (Closed.IsCompleted) throw new OperationCanceledException("The connection closed during the replay.");
             await Task.Delay(1);
         }
+        bool overflow;
         lock (gate)
         {
             if (seq <= lastSentSeq) return;
             lastSentSeq = seq;
-            if (outbound.Writer.TryWrite(frame)) return;
+            overflow = !Enqueue(frame);
         }
-        Close(TryAgainLater, "The client is not reading fast enough; resume.");
+        AfterQueueing(overflow);
     }
 
     /// <summary>Ends a replay: what waited meanwhile goes out (past what the replay sent) and the stream is live.</summary>
     public void EndReplay()
     {
         lock (gate) replaying = false;
-        Flush();
+        ReleaseHeld();
     }
 
     /// <summary>
@@ -190,10 +211,10 @@ public sealed class SocketConnection(WebSocket socket, UserCaller caller, long s
             liveFrom = readySeq;
             lastSentSeq = Math.Max(lastSentSeq, readySeq);
         }
-        Flush();
+        ReleaseHeld();
     }
 
-    private void Flush()
+    private void ReleaseHeld()
     {
         var overflow = false;
         lock (gate)
@@ -202,7 +223,7 @@ public sealed class SocketConnection(WebSocket socket, UserCaller caller, long s
             foreach (var (seq, frame) in held.Where(h => h.Seq > lastSentSeq))
             {
                 lastSentSeq = seq;
-                if (!outbound.Writer.TryWrite(frame))
+                if (!Enqueue(frame))
                 {
                     overflow = true;
                     break;
@@ -210,7 +231,7 @@ public sealed class SocketConnection(WebSocket socket, UserCaller caller, long s
             }
             held = null;
         }
-        if (overflow) Close(TryAgainLater, "The client is not reading fast enough; resume.");
+        AfterQueueing(overflow);
     }
 
     /// <summary>
@@ -226,32 +247,103 @@ public sealed class SocketConnection(WebSocket socket, UserCaller caller, long s
             CloseStatus = status;
             CloseReason = reason;
         }
-        outbound.Writer.TryComplete();
         closed.TrySetResult();
+        SendQueued();
         _ = CutOffAfterGraceAsync();
     }
 
-    /// <summary>Writes queued frames to the socket until the connection closes, then sends the close frame.</summary>
-    public async Task WriteLoopAsync()
+    private int QueuedCount
+    {
+        get
+        {
+            lock (gate) return queued.Count;
+        }
+    }
+
+    /// <summary>Adds a frame to the queue (under the lock); false when it is full. Once closing, frames are dropped.</summary>
+    private bool Enqueue(byte[] frame)
+    {
+        if (CloseStatus is not null) return true;
+        if (queued.Count >= OutboundCapacity) return false;
+        queued.Add(frame);
+        return true;
+    }
+
+    private void AfterQueueing(bool overflow)
+    {
+        if (overflow) Overflowed();
+        else SendQueued();
+    }
+
+    private void Overflowed() => Close(TryAgainLater, "The client is not reading fast enough; resume.");
+
+    /// <summary>
+    /// The one writer: takes everything queued and writes it, until the queue is empty; once closing, sends the
+    /// close frame after the last of it. Socket calls are never cancelled (a cancelled call aborts a .NET WebSocket
+    /// without a close frame).
+    /// </summary>
+    private async Task WriteQueuedAsync()
     {
         try
         {
-            // Drains whatever is queued per wake-up (one frame, usually, when resumed inline); the ValueTask send allocates nothing per frame.
-            var queued = outbound.Reader;
-            while (await queued.WaitToReadAsync())
+            while (true)
             {
-                while (queued.TryRead(out var frame))
-                    await Socket.SendAsync(frame.AsMemory(), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+                List<byte[]> batch;
+                lock (gate)
+                {
+                    if (queued.Count == 0)
+                    {
+                        if (CloseStatus is null)
+                        {
+                            writing = false;
+                            return;
+                        }
+                        break;
+                    }
+                    batch = queued;
+                    queued = spare ?? [];
+                    spare = null;
+                }
+                await WriteFramesAsync(batch);
+                batch.Clear();
+                if (batch.Capacity <= KeptQueueCapacity)
+                {
+                    lock (gate) spare = batch;
+                }
             }
             if (Socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
                 await Socket.CloseOutputAsync(CloseStatus ?? WebSocketCloseStatus.NormalClosure, CloseReason, CancellationToken.None);
         }
-        catch (Exception error) when (error is WebSocketException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception error) when (error is WebSocketException or IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
         {
-            // Not inline: this loop may be running on a thread that queued a frame and holds this connection's lock,
-            // and closing starts the connection's whole teardown.
+            // Not inline: this may run on a thread that is handing out a dispatcher read, and closing starts the connection's whole teardown.
             ThreadPool.UnsafeQueueUserWorkItem(static connection => connection.Close(WebSocketCloseStatus.EndpointUnavailable, "The socket failed."),
                 this, preferLocal: false);
+        }
+        written.TrySetResult();
+    }
+
+    /// <summary>Frames the messages and writes them to the connection, as few writes as <see cref="WriteChunkBytes"/> allows.</summary>
+    private async Task WriteFramesAsync(List<byte[]> frames)
+    {
+        var next = 0;
+        while (next < frames.Count)
+        {
+            var first = next;
+            var size = frames[next++].Length + TextFrames.MaxHeaderBytes;
+            while (next < frames.Count && size + frames[next].Length + TextFrames.MaxHeaderBytes <= WriteChunkBytes)
+                size += frames[next++].Length + TextFrames.MaxHeaderBytes;
+            var buffer = ArrayPool<byte>.Shared.Rent(size);
+            try
+            {
+                var length = 0;
+                for (var i = first; i < next; i++) length += TextFrames.Write(buffer.AsSpan(length), frames[i]);
+                await transport.WriteAsync(buffer.AsMemory(0, length));
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
     }
 

@@ -18,13 +18,14 @@ namespace Confab.Server.Realtime;
 /// </summary>
 public static partial class SocketEndpoint
 {
+    public const string Path = "/v1/socket";
     public const int MaxFrameBytes = 64 * 1024;
     public static readonly TimeSpan AuthTimeout = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan FirstRequestGrace = TimeSpan.FromSeconds(1);
 
     public static void MapSocketEndpoint(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/socket", async (HttpContext context, CredentialStore credentials, SessionRevocations revocations, ConnectionRegistry connections,
+        app.MapGet(Path, async (HttpContext context, CredentialStore credentials, SessionRevocations revocations, ConnectionRegistry connections,
                 SocketRequests requests, PresenceService presence, UserEventFeed feed, AttachmentLinks links, PublicUrls urls,
                 IHostApplicationLifetime lifetime, ILoggerFactory loggers) =>
             {
@@ -50,7 +51,7 @@ public static partial class SocketEndpoint
                     return Results.Empty;
                 }
 
-                var connection = new SocketConnection(socket, session.Caller, session.ExpiresAt, links, urls.BaseOf(context.Request));
+                var connection = new SocketConnection(socket, SocketUpgrade.StreamOf(context), session.Caller, session.ExpiresAt, links, urls.BaseOf(context.Request));
                 using var stopping = lifetime.ApplicationStopping.Register(() =>
                     connection.Close(WebSocketCloseStatus.EndpointUnavailable, "The server is shutting down; reconnect and resume."));
                 var revokedMeanwhile = () => revocations.Announced != revocationsBefore;
@@ -69,7 +70,6 @@ public static partial class SocketEndpoint
         // A revocation acted on after the session lookup and before this registration could not close the socket, so
         // then the session is looked up again; otherwise the first lookup stands.
         var first = connections.Add(connection);
-        var writer = connection.WriteLoopAsync();
         var online = Task.CompletedTask;
         try
         {
@@ -96,7 +96,7 @@ public static partial class SocketEndpoint
             connection.Close(WebSocketCloseStatus.NormalClosure, "Closed.");
             await online.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             if (connections.Remove(connection)) await presence.DisconnectedAsync(caller);
-            await writer;
+            await connection.Written;
         }
     }
 
