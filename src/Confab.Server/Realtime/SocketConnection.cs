@@ -174,9 +174,13 @@ public sealed class SocketConnection(WebSocket socket, SharedSocketStream transp
         }
     }
 
-    /// <summary>Sends a replayed event once the queue has room below <see cref="ReplayShare"/>.</summary>
-    public async Task ReplayAsync(long seq, byte[] frame)
+    /// <summary>
+    /// Queues a replayed event once the queue has room below <see cref="ReplayShare"/>. It is written with the others
+    /// of its read at <see cref="SendQueued"/>, or as soon as the queue fills that far.
+    /// </summary>
+    public async Task QueueReplayedAsync(long seq, byte[] frame)
     {
+        if (QueuedCount >= ReplayShare) SendQueued();
         while (QueuedCount >= ReplayShare)
         {
             if (Closed.IsCompleted) throw new OperationCanceledException("The connection closed during the replay.");
@@ -189,7 +193,7 @@ public sealed class SocketConnection(WebSocket socket, SharedSocketStream transp
             lastSentSeq = seq;
             overflow = !Enqueue(frame);
         }
-        AfterQueueing(overflow);
+        if (overflow) Overflowed();
     }
 
     /// <summary>Ends a replay: what waited meanwhile goes out (past what the replay sent) and the stream is live.</summary>

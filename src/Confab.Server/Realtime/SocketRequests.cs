@@ -148,7 +148,8 @@ public sealed partial class SocketRequests(
                 var batch = await feed.ReadAsync(connection.Caller.TenantId, connection.Caller.UserId, since, UserEventFeed.MaxBatch);
                 if (first) connection.ReplayFrom(since);
                 first = false;
-                foreach (var e in batch) await connection.ReplayAsync(e.Position, connection.ForMe(Frames.Durable(e.Type, e.Payload, e.Position)));
+                foreach (var e in batch) await connection.QueueReplayedAsync(e.Position, connection.ForMe(Frames.Durable(e.Type, e.Payload, e.Position)));
+                connection.SendQueued();
                 if (batch.Count < UserEventFeed.MaxBatch) break;
                 since = batch[^1].Position;
             }
