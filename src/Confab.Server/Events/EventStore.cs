@@ -12,6 +12,12 @@ public sealed class LoggedEvent
     public string Payload { get; init; } = "";
 }
 
+public sealed class LogBounds
+{
+    public long PrunedThrough { get; init; }
+    public long EventPosition { get; init; }
+}
+
 public sealed class TenantPosition
 {
     public string Id { get; init; } = "";
@@ -98,8 +104,10 @@ public sealed class EventStore
     public Task<long> LastPositionAsync(DbSession db, string tenantId) =>
         db.ScalarAsync<long>("SELECT event_position FROM tenants WHERE id = @tenantId", new { tenantId });
 
-    public Task<long> PrunedThroughAsync(DbSession db, string tenantId) =>
-        db.ScalarAsync<long>("SELECT pruned_through FROM tenants WHERE id = @tenantId", new { tenantId });
+    /// <summary>Where the tenant's log starts and ends: events up to <see cref="LogBounds.PrunedThrough"/> are gone.</summary>
+    public async Task<LogBounds> BoundsAsync(DbSession db, string tenantId) =>
+        await db.QuerySingleOrDefaultAsync<LogBounds>("SELECT pruned_through, event_position FROM tenants WHERE id = @tenantId", new { tenantId })
+        ?? new LogBounds();
 
     /// <summary>Drops a prefix of the log: every event up to the newest one created before <paramref name="cutoff"/>.</summary>
     public async Task PruneAsync(DbSession db, string tenantId, long cutoff)

@@ -16,12 +16,13 @@ public sealed class UserEventFeed(Database database, EventStore store)
     public Task<IReadOnlyList<LoggedEvent>> ReadAsync(string tenantId, string userId, long since, int limit) => database.ReadAsync(async db =>
     {
         var events = await store.ReadForUserAsync(db, tenantId, userId, since, limit);
-        if (since < await store.PrunedThroughAsync(db, tenantId))
+        var bounds = await store.BoundsAsync(db, tenantId);
+        if (since < bounds.PrunedThrough)
             throw new ApiException(410, ErrorCodes.ResyncRequired, "Events since that position are past the retention window; refetch over REST.");
-        if (since > await store.LastPositionAsync(db, tenantId))
+        if (since > bounds.EventPosition)
             throw new ApiException(410, ErrorCodes.ResyncRequired, "That position is ahead of the event log; refetch over REST.");
         return events;
     });
 
-    public Task<long> LastPositionAsync(string tenantId) => database.ReadAsync(db => store.LastPositionAsync(db, tenantId));
+    public Task<long> LastPositionAsync(string tenantId) => database.ReadStatementAsync(db => store.LastPositionAsync(db, tenantId));
 }
