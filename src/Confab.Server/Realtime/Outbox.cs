@@ -2,7 +2,7 @@ namespace Confab.Server.Realtime;
 
 /// <summary>
 /// The durable frames routed from one read of the log, handed over one socket at a time in log order, so that a
-/// socket's frames go to the network in one write. The dispatcher's one
+/// socket's frames usually go to the network in one write. The dispatcher's one
 /// reader uses the same outbox for every read, so a read allocates no list.
 /// </summary>
 public sealed class Outbox

@@ -35,9 +35,20 @@ public sealed class SharedSocketStream(Stream transport) : Stream
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override Task FlushAsync(CancellationToken cancellationToken) => transport.FlushAsync(cancellationToken);
+    public override async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        await turn.WaitAsync(cancellationToken);
+        try
+        {
+            await transport.FlushAsync(cancellationToken);
+        }
+        finally
+        {
+            turn.Release();
+        }
+    }
 
-    public override void Flush() => transport.Flush();
+    public override void Flush() => throw new NotSupportedException("The socket's stream is flushed asynchronously.");
 
     public override int Read(byte[] buffer, int offset, int count) =>
         throw new NotSupportedException("The socket's stream is read asynchronously.");

@@ -44,7 +44,7 @@ public sealed class SocketConnection(WebSocket socket, SharedSocketStream transp
     private const int WriteChunkBytes = 64 * 1024;
 
     /// <summary>Room kept in the spare queue once written; the list a burst grew is let go rather than held by an idle socket.</summary>
-    private const int KeptQueueCapacity = 64;
+    private const int KeptQueueCapacity = 16;
 
     // A task rather than a cancellation token: it costs each socket two small objects instead of a token source and its registrations.
     private readonly TaskCompletionSource closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -53,6 +53,8 @@ public sealed class SocketConnection(WebSocket socket, SharedSocketStream transp
     private List<byte[]> queued = [];
     private List<byte[]>? spare;
     private bool writing;
+    /// <summary>Frames the writer took and has not finished writing; they count against <see cref="OutboundCapacity"/> too.</summary>
+    private int inFlight;
     private List<byte[]>? beforeStart = [];
     private List<(long Seq, byte[] Frame)>? held = [];
     private long readySeq;
@@ -180,9 +182,9 @@ public sealed class SocketConnection(WebSocket socket, SharedSocketStream transp
     /// </summary>
     public async Task QueueReplayedAsync(long seq, byte[] frame)
     {
-        if (QueuedCount >= ReplayShare) SendQueued();
         while (QueuedCount >= ReplayShare)
         {
+            SendQueued();
             if (Closed.IsCompleted) throw new OperationCanceledException("The connection closed during the replay.");
             await Task.Delay(1);
         }
@@ -260,7 +262,7 @@ public sealed class SocketConnection(WebSocket socket, SharedSocketStream transp
     {
         get
         {
-            lock (gate) return queued.Count;
+            lock (gate) return queued.Count + inFlight;
         }
     }
 
@@ -268,7 +270,7 @@ public sealed class SocketConnection(WebSocket socket, SharedSocketStream transp
     private bool Enqueue(byte[] frame)
     {
         if (CloseStatus is not null) return true;
-        if (queued.Count >= OutboundCapacity) return false;
+        if (queued.Count + inFlight >= OutboundCapacity) return false;
         queued.Add(frame);
         return true;
     }
@@ -305,26 +307,32 @@ public sealed class SocketConnection(WebSocket socket, SharedSocketStream transp
                         break;
                     }
                     batch = queued;
+                    inFlight = batch.Count;
                     queued = spare ?? [];
                     spare = null;
                 }
                 await WriteFramesAsync(batch);
                 batch.Clear();
-                if (batch.Capacity <= KeptQueueCapacity)
+                lock (gate)
                 {
-                    lock (gate) spare = batch;
+                    inFlight = 0;
+                    if (batch.Capacity <= KeptQueueCapacity) spare = batch;
                 }
             }
             if (Socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
                 await Socket.CloseOutputAsync(CloseStatus ?? WebSocketCloseStatus.NormalClosure, CloseReason, CancellationToken.None);
         }
-        catch (Exception error) when (error is WebSocketException or IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
+        catch (Exception)
         {
-            // Not inline: this may run on a thread that is handing out a dispatcher read, and closing starts the connection's whole teardown.
+            // Whatever failed, this socket can no longer be written. Not closed inline: this may run on a thread that is
+            // handing out a dispatcher read, and closing starts the connection's whole teardown.
             ThreadPool.UnsafeQueueUserWorkItem(static connection => connection.Close(WebSocketCloseStatus.EndpointUnavailable, "The socket failed."),
                 this, preferLocal: false);
         }
-        written.TrySetResult();
+        finally
+        {
+            written.TrySetResult();
+        }
     }
 
     /// <summary>Frames the messages and writes them to the connection, as few writes as <see cref="WriteChunkBytes"/> allows.</summary>
