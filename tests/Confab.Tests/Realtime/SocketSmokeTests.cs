@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using Confab.Tests.Infrastructure;
 
 namespace Confab.Tests.Realtime;
@@ -22,5 +23,23 @@ public sealed class SocketSmokeTests(ConfabServer server) : IClassFixture<Confab
 
         var ack = await bob.AckedAsync("message.send", new { conversationId = direct, text = "hi alice" });
         Assert.Equal("hi alice", ack.Str("text"));
+    }
+
+    [Theory]
+    [InlineData("/V1/Socket")]
+    [InlineData("/v1/socket/")]
+    public async Task The_socket_path_is_matched_as_routing_matches_it(string path)
+    {
+        var tenant = await server.NewTenantAsync();
+        var bobToken = await tenant.TokenAsync("bob");
+        using var socket = new ClientWebSocket();
+        var address = new UriBuilder(server.ClientOptions.BaseAddress) { Scheme = "ws", Path = path, Query = $"token={Uri.EscapeDataString(bobToken)}" };
+        await socket.ConnectAsync(address.Uri, CancellationToken.None);
+
+        Assert.Equal("ready", Kit.Type(await Kit.ReceiveJsonAsync(socket) ?? throw new InvalidOperationException("closed before ready")));
+        await Kit.SendJsonAsync(socket, new { type = "ping", requestId = "p1" });
+        while (Kit.Type(await Kit.ReceiveJsonAsync(socket) ?? throw new InvalidOperationException("closed before the ack")) != "ack")
+        {
+        }
     }
 }
