@@ -290,6 +290,7 @@ public sealed class SocketConnection(WebSocket socket, SharedSocketStream transp
     /// </summary>
     private async Task WriteQueuedAsync()
     {
+        var idle = false;
         try
         {
             while (true)
@@ -302,6 +303,7 @@ public sealed class SocketConnection(WebSocket socket, SharedSocketStream transp
                         if (CloseStatus is null)
                         {
                             writing = false;
+                            idle = true;
                             return;
                         }
                         break;
@@ -331,7 +333,8 @@ public sealed class SocketConnection(WebSocket socket, SharedSocketStream transp
         }
         finally
         {
-            written.TrySetResult();
+            // Done for good once the close frame went out or a write failed; an idle writer only waits for the next frame.
+            if (!idle) written.TrySetResult();
         }
     }
 

@@ -81,6 +81,43 @@ public sealed class SlowConsumerTests(ConfabServer server) : IClassFixture<Confa
         Assert.Equal(WebSocketState.Open, carol.State);
     }
 
+    [Fact]
+    public async Task A_client_cut_off_for_not_reading_gets_what_was_queued_and_then_the_close_saying_why()
+    {
+        var tenant = await server.NewTenantAsync();
+        await tenant.Backend.PatchJsonAsync("/server/v1/settings", new { maxMessageLength = 20_000 }).ExpectJson(200);
+        var (alice, _) = await Kit.UserAsync(tenant, "alice");
+        var (_, carolToken) = await Kit.UserAsync(tenant, "carol");
+        var group = await tenant.CreateConversationAsync(alice, "group", "carol");
+        var registry = server.Services.GetRequiredService<ConnectionRegistry>();
+        using var invoker = new HttpMessageInvoker(new SocketsHttpHandler { ConnectCallback = Kit.TinyReceiveBufferAsync });
+        using var carol = await Kit.OpenRawAsync(server, carolToken, invoker: invoker);
+        await Kit.EventuallyAsync(() => Task.FromResult(registry.IsConnected(tenant.Id, "carol")), TimeSpan.FromSeconds(5), "carol's socket registered");
+
+        var text = new string('x', TextLength);
+        var sent = 0;
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            while (registry.IsConnected(tenant.Id, "carol") && Interlocked.Increment(ref sent) <= MaxMessages)
+                await alice.PostJsonAsync($"/v1/conversations/{group}/messages", new { text }).Expect(201);
+        })));
+        Assert.False(registry.IsConnected(tenant.Id, "carol"), $"carol never read a frame, yet she was still connected after {MaxMessages} large messages");
+
+        // Reading now, within the close's grace, carol gets every frame that was queued and then the close frame with its reason.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var buffer = new byte[64 * 1024];
+        var frames = 0;
+        ValueWebSocketReceiveResult received;
+        do
+        {
+            received = await carol.ReceiveAsync(buffer.AsMemory(), timeout.Token);
+            if (received.EndOfMessage && received.MessageType == WebSocketMessageType.Text) frames++;
+        }
+        while (received.MessageType != WebSocketMessageType.Close);
+        Assert.True(frames > 0, "the frames queued before the cut-off should arrive");
+        Assert.Equal((WebSocketCloseStatus)1013, carol.CloseStatus);
+    }
+
     private static bool CarolOffline(System.Text.Json.JsonElement frame) =>
         Kit.Type(frame) == "presence" && Kit.Payload(frame).Str("userId") == "carol" && Kit.Payload(frame).Str("status") == "offline";
 }
