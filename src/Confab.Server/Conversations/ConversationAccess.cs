@@ -27,15 +27,14 @@ public sealed class ConversationGuard(ConversationStore conversations, MemberSto
 {
     public async Task<ConversationAccess> LoadAsync(DbSession db, string tenantId, string conversationId, string userId)
     {
-        if (!Check.IsGeneratedId(conversationId)) throw NotFound();
         // A read takes both in one statement. A write locks the conversation first and reads the membership after: the
         // lock may wait for another write, and PostgreSQL then reads again only the row it locked, not a joined one.
         var access = db is WriteSession
-            ? await conversations.FindAsync(db, tenantId, conversationId) is { } locked
-                ? new ConversationAccess(locked, await members.FindAsync(db, tenantId, conversationId, userId))
-                : null
-            : await conversations.FindWithMemberAsync(db, tenantId, conversationId, userId);
-        return access is not null && (access.Member is not null || access.Conversation.IsPublic) ? access : throw NotFound();
+            ? new ConversationAccess(await FindAsync(db, tenantId, conversationId), await members.FindAsync(db, tenantId, conversationId, userId))
+            : Check.IsGeneratedId(conversationId) && await conversations.FindWithMemberAsync(db, tenantId, conversationId, userId) is { } found
+                ? found
+                : throw NotFound();
+        return access.Member is not null || access.Conversation.IsPublic ? access : throw NotFound();
     }
 
     /// <summary>The conversation, if it exists in the tenant, before any check of who may see it (callers apply their own rules).</summary>

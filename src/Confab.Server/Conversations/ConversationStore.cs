@@ -66,14 +66,18 @@ public sealed class ConversationStore
         $"SELECT {Columns} FROM conversations WHERE tenant_id = @tenantId AND id = @id {(db is WriteSession ? db.Dialect.LockedForWrite : "")}",
         new { tenantId, id });
 
+    private static readonly string ConversationAndMemberColumns = $"{SqlColumns.Prefixed(Columns, "c")}, {SqlColumns.Prefixed(MemberStore.Columns, "m")}";
+
+    private static readonly string FindWithMemberSql =
+        $"""
+        SELECT {ConversationAndMemberColumns}
+        FROM conversations c LEFT JOIN members m ON m.tenant_id = c.tenant_id AND m.conversation_id = c.id AND m.user_id = @userId
+        WHERE c.tenant_id = @tenantId AND c.id = @id
+        """;
+
     /// <summary>The conversation with the user's membership of it (null if none), in one statement; for reads (it locks nothing).</summary>
     public async Task<ConversationAccess?> FindWithMemberAsync(DbSession db, string tenantId, string id, string userId) =>
-        (await db.QueryAsync<ConversationRow, MemberRow, ConversationAccess>(
-            $"""
-            SELECT {Prefixed(Columns, "c")}, {Prefixed(MemberStore.Columns, "m")}
-            FROM conversations c LEFT JOIN members m ON m.tenant_id = c.tenant_id AND m.conversation_id = c.id AND m.user_id = @userId
-            WHERE c.tenant_id = @tenantId AND c.id = @id
-            """,
+        (await db.QueryAsync<ConversationRow, MemberRow, ConversationAccess>(FindWithMemberSql,
             (conversation, member) => new ConversationAccess(conversation, member), new { tenantId, id, userId }, splitOn: "tenant_id")).SingleOrDefault();
 
     public Task<ConversationRow?> FindDirectAsync(DbSession db, string tenantId, string directKey) => db.QuerySingleOrDefaultAsync<ConversationRow>(
@@ -119,7 +123,7 @@ public sealed class ConversationStore
     {
         return await db.QueryAsync<ConversationRow, MemberRow, UnreadCounts, ListedConversation>(
             $"""
-            SELECT {Prefixed(Columns, "c")}, {Prefixed(MemberStore.Columns, "m")}, {UnreadCountSql} AS unread_count, {UnreadMentionCountSql} AS unread_mention_count
+            SELECT {ConversationAndMemberColumns}, {UnreadCountSql} AS unread_count, {UnreadMentionCountSql} AS unread_mention_count
             FROM (
                 SELECT c.id FROM members m JOIN conversations c ON c.tenant_id = m.tenant_id AND c.id = m.conversation_id
                 WHERE m.tenant_id = @tenantId AND m.user_id = @userId AND m.archived = @archived
@@ -146,7 +150,4 @@ public sealed class ConversationStore
             },
             splitOn: "tenant_id,unread_count");
     }
-
-    /// <summary>A column list with each column qualified by the table alias.</summary>
-    private static string Prefixed(string columns, string alias) => string.Join(", ", columns.Split(", ").Select(c => $"{alias}.{c}"));
 }

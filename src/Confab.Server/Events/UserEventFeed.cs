@@ -15,8 +15,12 @@ public sealed class UserEventFeed(Database database, EventStore store)
     /// </summary>
     public Task<IReadOnlyList<LoggedEvent>> ReadAsync(string tenantId, string userId, long since, int limit) => database.ReadAsync(async db =>
     {
-        var events = await store.ReadForUserAsync(db, tenantId, userId, since, limit);
-        var bounds = await store.BoundsAsync(db, tenantId);
+        // One round trip; the bounds are read after the events, in the same snapshot.
+        var reads = db.Batch();
+        var eventsRead = store.ReadForUserAsync(reads, tenantId, userId, since, limit);
+        var boundsRead = store.BoundsAsync(reads, tenantId);
+        await reads.RunAsync();
+        var (events, bounds) = (await eventsRead, await boundsRead);
         if (since < bounds.PrunedThrough)
             throw new ApiException(410, ErrorCodes.ResyncRequired, "Events since that position are past the retention window; refetch over REST.");
         if (since > bounds.EventPosition)

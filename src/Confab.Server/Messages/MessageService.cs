@@ -125,7 +125,7 @@ public sealed class MessageService(
             }, draft.AttachmentIds);
             var own = await views.ForSenderAsync(db, poster.TenantId, poster.UserId, view);
             await AnnounceAsync(db, row, view);
-            await NotifyMentionedAsync(db, row);
+            await NotifyMentionedAsync(db, row, view.Sender);
             return (own, true);
         });
 
@@ -247,11 +247,11 @@ public sealed class MessageService(
     public const int NotificationPreviewLength = 140;
 
     /// <summary>Each member the message mentions (but its sender) gets a <c>notification</c> on all its devices.</summary>
-    private async Task NotifyMentionedAsync(WriteSession db, MessageRow row)
+    /// <summary>Tells each mentioned member (not the sender) of the message; <paramref name="actor"/> is the sender as the message's view shows them.</summary>
+    private async Task NotifyMentionedAsync(WriteSession db, MessageRow row, User? actor)
     {
         var mentioned = row.MentionList.Where(id => id != row.SenderId).ToList();
         if (mentioned.Count == 0) return;
-        var actor = row.SenderId is null ? null : (await users.FindAnyAsync(db, row.TenantId, row.SenderId))?.ToPublic();
         var body = row.Text is { Length: > NotificationPreviewLength } text ? text[..NotificationPreviewLength] + "…" : row.Text;
         foreach (var userId in mentioned)
         {

@@ -2,7 +2,6 @@ using Confab.Server.Storage;
 
 namespace Confab.Server.Messages;
 
-/// <summary>The SQL of messages and of messages hidden for one user.</summary>
 /// <summary>
 /// Where a page of messages starts: at a seq, or at an anchor message, whose seq the page's statement reads itself, so
 /// that the page can be read together with the check that the anchor is visible. An anchor not in the conversation
@@ -15,12 +14,13 @@ public readonly record struct SeqBound(long? Seq, string? AnchorId)
     public static SeqBound Of(string anchorId) => new(null, anchorId);
 }
 
+/// <summary>The SQL of messages and of messages hidden for one user.</summary>
 public sealed class MessageStore
 {
     private const string Columns =
         "tenant_id, id, conversation_id, seq, sender_id, kind, text, reply_to_id, forwarded_from_user_id, forwarded_from_conversation_id, forwarded_from_message_id, mentions, metadata, client_message_id, created_at, updated_at, edited_at, deleted_at";
 
-    private static readonly string PrefixedColumns = string.Join(", ", Columns.Split(", ").Select(c => "m." + c));
+    private static readonly string PrefixedColumns = SqlColumns.Prefixed(Columns, "m");
 
     /// <summary>The seq a <see cref="SeqBound"/> stands for: the one given, or the anchor message's in the conversation.</summary>
     private const string BoundSeq =

@@ -106,12 +106,7 @@ public sealed class SocketConnection(WebSocket socket, SharedSocketStream transp
                 held.Add((seq, frame));
                 overflow = held.Count > MaxHeldEvents;
             }
-            else
-            {
-                if (seq <= lastSentSeq) return;
-                lastSentSeq = seq;
-                overflow = !Enqueue(frame);
-            }
+            else overflow = !EnqueueDurable(seq, frame);
         }
         if (overflow) Overflowed();
     }
@@ -189,12 +184,7 @@ public sealed class SocketConnection(WebSocket socket, SharedSocketStream transp
             await Task.Delay(1);
         }
         bool overflow;
-        lock (gate)
-        {
-            if (seq <= lastSentSeq) return;
-            lastSentSeq = seq;
-            overflow = !Enqueue(frame);
-        }
+        lock (gate) overflow = !EnqueueDurable(seq, frame);
         if (overflow) Overflowed();
     }
 
@@ -226,10 +216,9 @@ public sealed class SocketConnection(WebSocket socket, SharedSocketStream transp
         lock (gate)
         {
             if (held is null || replaying) return;
-            foreach (var (seq, frame) in held.Where(h => h.Seq > lastSentSeq))
+            foreach (var (seq, frame) in held)
             {
-                lastSentSeq = seq;
-                if (!Enqueue(frame))
+                if (!EnqueueDurable(seq, frame))
                 {
                     overflow = true;
                     break;
@@ -273,6 +262,14 @@ public sealed class SocketConnection(WebSocket socket, SharedSocketStream transp
         if (queued.Count + inFlight >= OutboundCapacity) return false;
         queued.Add(frame);
         return true;
+    }
+
+    /// <summary>Queues a durable frame past the last one queued (under the lock), skipping one already sent; false when the queue is full.</summary>
+    private bool EnqueueDurable(long seq, byte[] frame)
+    {
+        if (seq <= lastSentSeq) return true;
+        lastSentSeq = seq;
+        return Enqueue(frame);
     }
 
     private void AfterQueueing(bool overflow)

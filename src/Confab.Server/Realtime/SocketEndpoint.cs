@@ -18,14 +18,13 @@ namespace Confab.Server.Realtime;
 /// </summary>
 public static partial class SocketEndpoint
 {
-    public const string Path = "/v1/socket";
     public const int MaxFrameBytes = 64 * 1024;
     public static readonly TimeSpan AuthTimeout = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan FirstRequestGrace = TimeSpan.FromSeconds(1);
 
     public static void MapSocketEndpoint(this IEndpointRouteBuilder app)
     {
-        app.MapGet(Path, async (HttpContext context, CredentialStore credentials, SessionRevocations revocations, ConnectionRegistry connections,
+        app.MapGet("/v1/socket", async (HttpContext context, CredentialStore credentials, SessionRevocations revocations, ConnectionRegistry connections,
                 SocketRequests requests, PresenceService presence, UserEventFeed feed, AttachmentLinks links, PublicUrls urls,
                 IHostApplicationLifetime lifetime, ILoggerFactory loggers) =>
             {

@@ -196,19 +196,19 @@ internal static class Kit
 
     public static string[] List(params string[] items) => items;
 
-    public static Uri SocketUri(ConfabServer server, string? token) =>
+    public static Uri SocketUri(ConfabServer server, string? token, string path = "/v1/socket") =>
         new UriBuilder(server.ClientOptions.BaseAddress)
         {
-            Scheme = "ws", Path = "/v1/socket", Query = token is null ? "" : $"token={Uri.EscapeDataString(token)}",
+            Scheme = "ws", Path = path, Query = token is null ? "" : $"token={Uri.EscapeDataString(token)}",
         }.Uri;
 
     /// <summary>Opens a bare ClientWebSocket (for headers, refused upgrades and clients that never read).</summary>
     public static async Task<ClientWebSocket> OpenRawAsync(ConfabServer server, string? token, Action<ClientWebSocketOptions>? configure = null,
-        HttpMessageInvoker? invoker = null)
+        HttpMessageInvoker? invoker = null, string path = "/v1/socket")
     {
         var socket = new ClientWebSocket();
         configure?.Invoke(socket.Options);
-        await socket.ConnectAsync(SocketUri(server, token), invoker, CancellationToken.None);
+        await socket.ConnectAsync(SocketUri(server, token, path), invoker, CancellationToken.None);
         return socket;
     }
 

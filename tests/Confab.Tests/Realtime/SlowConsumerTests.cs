@@ -30,15 +30,8 @@ public sealed class SlowConsumerTests(ConfabServer server) : IClassFixture<Confa
         using var carol = await Kit.OpenRawAsync(server, carolToken, invoker: invoker);
         await Kit.EventuallyAsync(() => Task.FromResult(registry.IsConnected(tenant.Id, "carol")), TimeSpan.FromSeconds(5), "carol's socket registered");
 
-        var text = new string('x', TextLength);
-        var sent = 0;
         var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
-        {
-            while (registry.IsConnected(tenant.Id, "carol") && Interlocked.Increment(ref sent) <= MaxMessages)
-                await alice.PostJsonAsync($"/v1/conversations/{group}/messages", new { text }).Expect(201);
-        })));
-        Assert.False(registry.IsConnected(tenant.Id, "carol"), $"carol never read a frame, yet she was still connected after {MaxMessages} large messages");
+        await FloodUntilCutOffAsync(registry, tenant, alice, group, "carol");
         var cutOffAfter = clock.Elapsed;
 
         // bob was never slowed down: he already has (or gets at once) everything sent so far.
@@ -94,14 +87,7 @@ public sealed class SlowConsumerTests(ConfabServer server) : IClassFixture<Confa
         using var carol = await Kit.OpenRawAsync(server, carolToken, invoker: invoker);
         await Kit.EventuallyAsync(() => Task.FromResult(registry.IsConnected(tenant.Id, "carol")), TimeSpan.FromSeconds(5), "carol's socket registered");
 
-        var text = new string('x', TextLength);
-        var sent = 0;
-        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
-        {
-            while (registry.IsConnected(tenant.Id, "carol") && Interlocked.Increment(ref sent) <= MaxMessages)
-                await alice.PostJsonAsync($"/v1/conversations/{group}/messages", new { text }).Expect(201);
-        })));
-        Assert.False(registry.IsConnected(tenant.Id, "carol"), $"carol never read a frame, yet she was still connected after {MaxMessages} large messages");
+        await FloodUntilCutOffAsync(registry, tenant, alice, group, "carol");
 
         // Reading now, within the close's grace, carol gets every frame that was queued and then the close frame with its reason.
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
@@ -116,6 +102,19 @@ public sealed class SlowConsumerTests(ConfabServer server) : IClassFixture<Confa
         while (received.MessageType != WebSocketMessageType.Close);
         Assert.True(frames > 0, "the frames queued before the cut-off should arrive");
         Assert.Equal((WebSocketCloseStatus)1013, carol.CloseStatus);
+    }
+
+    /// <summary>Posts large messages to the group, four at a time, until the user who never reads is cut off; fails if that never happens.</summary>
+    private static async Task FloodUntilCutOffAsync(ConnectionRegistry registry, TestTenant tenant, HttpClient sender, string group, string nonReader)
+    {
+        var text = new string('x', TextLength);
+        var sent = 0;
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            while (registry.IsConnected(tenant.Id, nonReader) && Interlocked.Increment(ref sent) <= MaxMessages)
+                await sender.PostJsonAsync($"/v1/conversations/{group}/messages", new { text }).Expect(201);
+        })));
+        Assert.False(registry.IsConnected(tenant.Id, nonReader), $"{nonReader} never read a frame, yet was still connected after {MaxMessages} large messages");
     }
 
     private static bool CarolOffline(System.Text.Json.JsonElement frame) =>

@@ -1,4 +1,3 @@
-using System.Net.WebSockets;
 using Confab.Tests.Infrastructure;
 
 namespace Confab.Tests.Realtime;
@@ -32,9 +31,7 @@ public sealed class SocketSmokeTests(ConfabServer server) : IClassFixture<Confab
     {
         var tenant = await server.NewTenantAsync();
         var bobToken = await tenant.TokenAsync("bob");
-        using var socket = new ClientWebSocket();
-        var address = new UriBuilder(server.ClientOptions.BaseAddress) { Scheme = "ws", Path = path, Query = $"token={Uri.EscapeDataString(bobToken)}" };
-        await socket.ConnectAsync(address.Uri, CancellationToken.None);
+        using var socket = await Kit.OpenRawAsync(server, bobToken, path: path);
 
         Assert.Equal("ready", Kit.Type(await Kit.ReceiveJsonAsync(socket) ?? throw new InvalidOperationException("closed before ready")));
         await Kit.SendJsonAsync(socket, new { type = "ping", requestId = "p1" });
