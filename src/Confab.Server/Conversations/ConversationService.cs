@@ -129,7 +129,7 @@ public sealed partial class ConversationService(
             {
                 ApplyOwnSettings(member, request);
                 await members.UpdateAsync(db, member);
-                await events.ToUserAsync(db, caller.TenantId, caller.UserId, EventTypes.ConversationUpdated,
+                events.ToUser(db, caller.TenantId, caller.UserId, EventTypes.ConversationUpdated,
                     await views.BuildOneAsync(db, caller.TenantId, caller.UserId, row, member, unread));
             }
 
@@ -167,7 +167,7 @@ public sealed partial class ConversationService(
         }
         member.Archived = true;
         await members.UpdateAsync(db, member);
-        await events.ToUserAsync(db, caller.TenantId, caller.UserId, EventTypes.ConversationUpdated,
+        events.ToUser(db, caller.TenantId, caller.UserId, EventTypes.ConversationUpdated,
             await views.BuildOneAsync(db, caller.TenantId, caller.UserId, access.Conversation, member, await UnreadAsync(db, caller, access)));
     });
 
@@ -186,7 +186,7 @@ public sealed partial class ConversationService(
     {
         row.UpdatedAt = now;
         await conversations.UpdateSharedAsync(db, row);
-        await events.ToConversationAsync(db, row.TenantId, row.Id, EventTypes.ConversationUpdated,
+        events.ToConversation(db, row.TenantId, row.Id, EventTypes.ConversationUpdated,
             await views.BuildOneAsync(db, row.TenantId, null, row, null, UnreadCounts.None));
     }
 
@@ -199,7 +199,7 @@ public sealed partial class ConversationService(
         {
             member.Archived = false;
             await members.UpdateAsync(db, member);
-            await events.ToUserAsync(db, caller.TenantId, caller.UserId, EventTypes.ConversationUpdated,
+            events.ToUser(db, caller.TenantId, caller.UserId, EventTypes.ConversationUpdated,
                 await views.BuildOneAsync(db, caller.TenantId, caller.UserId, existing, member, unread));
         }
         return await views.BuildDetailAsync(db, caller.TenantId, caller.UserId, existing, member, unread);

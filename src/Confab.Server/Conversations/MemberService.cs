@@ -113,7 +113,7 @@ public sealed class MemberService(
                 return banned;
             }
             var member = await views.BuildMemberAsync(db, caller.TenantId, target);
-            await events.ToConversationAsync(db, caller.TenantId, conversationId, EventTypes.MemberUpdated, new { conversationId, member });
+            events.ToConversation(db, caller.TenantId, conversationId, EventTypes.MemberUpdated, new { conversationId, member });
             return member;
         });
     }
@@ -175,7 +175,7 @@ public sealed class MemberService(
             successor.Permissions = null;
             await members.UpdateAsync(db, successor);
             conversation.OwnerId = successor.UserId;
-            await events.ToConversationAsync(db, conversation.TenantId, conversation.Id, EventTypes.MemberUpdated,
+            events.ToConversation(db, conversation.TenantId, conversation.Id, EventTypes.MemberUpdated,
                 new { conversationId = conversation.Id, member = await views.BuildMemberAsync(db, conversation.TenantId, successor) });
         }
         await conversationService.SaveSharedAsync(db, conversation, now);
@@ -196,7 +196,7 @@ public sealed class MemberService(
             actor.Permissions = null;
             await members.UpdateAsync(db, actor);
             access.Conversation.OwnerId = target.UserId;
-            await events.ToConversationAsync(db, actor.TenantId, actor.ConversationId, EventTypes.MemberUpdated,
+            events.ToConversation(db, actor.TenantId, actor.ConversationId, EventTypes.MemberUpdated,
                 new { conversationId = actor.ConversationId, member = await views.BuildMemberAsync(db, actor.TenantId, actor) });
             await conversationService.SaveSharedAsync(db, access.Conversation, now);
         }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Confab.Server.Storage;
 
 namespace Confab.Server.Events;
@@ -37,19 +38,28 @@ public sealed class EventStore
     /// <summary>
     /// Appends an event at the tenant's next position, and returns it; null if there is no such tenant. The tenant row
     /// stays locked until commit, so positions follow commit order. Where a WITH clause may write (PostgreSQL), taking
-    /// the position and inserting the event are one statement, so the lock is held a round trip less.
+    /// the position and inserting the event are one statement, which a write's closing batch sends with its commit
+    /// (<see cref="WriteSession.AtClose"/>): a missing tenant then leaves the position null, which the column refuses,
+    /// so that the commit behind it never runs.
     /// </summary>
     public async Task<long?> AppendAsync(DbSession db, string tenantId, string type, string? conversationId, string? userId, string payload, long now)
     {
         if (db.Dialect.WritesInWith)
         {
-            return await db.ScalarAsync<long?>(
-                $"""
-                WITH next AS ({NextPosition})
-                {InsertEvent}
-                SELECT @tenantId, event_position, @type, @conversationId, @userId, @payload, @now FROM next
-                RETURNING position
-                """, new { tenantId, type, conversationId, userId, payload, now });
+            try
+            {
+                return await db.ScalarAsync<long?>(
+                    $"""
+                    WITH next AS ({NextPosition})
+                    {InsertEvent}
+                    SELECT @tenantId, (SELECT event_position FROM next), @type, @conversationId, @userId, @payload, @now
+                    RETURNING position
+                    """, new { tenantId, type, conversationId, userId, payload, now });
+            }
+            catch (DbException error) when (db.Dialect.IsNullRefused(error))
+            {
+                return null;
+            }
         }
         var position = await db.ScalarAsync<long?>(NextPosition, new { tenantId });
         if (position is null) return null;

@@ -124,8 +124,8 @@ public sealed class MessageService(
                 Metadata = draft.Metadata, ClientMessageId = draft.ClientMessageId, CreatedAt = Time.Now(clock),
             }, draft.AttachmentIds);
             var own = await views.ForSenderAsync(db, poster.TenantId, poster.UserId, view);
-            await AnnounceAsync(db, row, view);
-            await NotifyMentionedAsync(db, row, view.Sender);
+            Announce(db, row, view);
+            NotifyMentioned(db, row, view.Sender);
             return (own, true);
         });
 
@@ -149,7 +149,7 @@ public sealed class MessageService(
             row.EditedAt = now;
             await messages.UpdateTextAsync(db, row);
             await search.IndexAsync(db, caller.TenantId, row.Id, row.Text);
-            await events.ToConversationAsync(db, caller.TenantId, conversationId, EventTypes.MessageUpdated, await views.BuildOneAsync(db, caller.TenantId, null, row));
+            events.ToConversation(db, caller.TenantId, conversationId, EventTypes.MessageUpdated, await views.BuildOneAsync(db, caller.TenantId, null, row));
             return await views.BuildOneAsync(db, caller.TenantId, caller.UserId, row);
         });
 
@@ -181,7 +181,7 @@ public sealed class MessageService(
             throw MessageNotFound();
         if (await messages.IsHiddenAsync(db, caller.TenantId, caller.UserId, messageId)) return;
         await messages.HideAsync(db, caller.TenantId, caller.UserId, conversationId, messageId);
-        await events.ToUserAsync(db, caller.TenantId, caller.UserId, EventTypes.MessageDeleted, new { conversationId, messageId });
+        events.ToUser(db, caller.TenantId, caller.UserId, EventTypes.MessageDeleted, new { conversationId, messageId });
     });
 
     public Task<Message> ForwardAsync(UserCaller caller, string conversationId, string messageId, ForwardMessageRequest request) =>
@@ -213,8 +213,8 @@ public sealed class MessageService(
                 ForwardedFromMessageId = source.ForwardedFromMessageId ?? source.Id,
             }, carried);
             var own = await views.ForSenderAsync(db, caller.TenantId, caller.UserId, forwarded);
-            if (commented is { } first) await AnnounceAsync(db, first.Row, first.View);
-            await AnnounceAsync(db, forwardedRow, forwarded);
+            if (commented is { } first) Announce(db, first.Row, first.View);
+            Announce(db, forwardedRow, forwarded);
             return own;
         });
 
@@ -240,22 +240,24 @@ public sealed class MessageService(
         await search.RemoveAsync(db, row.TenantId, row.Id);
         await pins.DeleteForMessageAsync(db, row.TenantId, row.Id);
         await attachmentStore.ReleaseMessageAsync(db, row.TenantId, row.Id);
-        await events.ToConversationAsync(db, row.TenantId, row.ConversationId, EventTypes.MessageDeleted,
+        events.ToConversation(db, row.TenantId, row.ConversationId, EventTypes.MessageDeleted,
             new { conversationId = row.ConversationId, messageId = row.Id });
     }
 
     public const int NotificationPreviewLength = 140;
 
-    /// <summary>Each member the message mentions (but its sender) gets a <c>notification</c> on all its devices.</summary>
-    /// <summary>Tells each mentioned member (not the sender) of the message; <paramref name="actor"/> is the sender as the message's view shows them.</summary>
-    private async Task NotifyMentionedAsync(WriteSession db, MessageRow row, User? actor)
+    /// <summary>
+    /// Each member the message mentions (but its sender) gets a <c>notification</c> on all its devices; <paramref name="actor"/>
+    /// is the sender as the message's view shows them.
+    /// </summary>
+    private void NotifyMentioned(WriteSession db, MessageRow row, User? actor)
     {
         var mentioned = row.MentionList.Where(id => id != row.SenderId).ToList();
         if (mentioned.Count == 0) return;
         var body = row.Text is { Length: > NotificationPreviewLength } text ? text[..NotificationPreviewLength] + "…" : row.Text;
         foreach (var userId in mentioned)
         {
-            await events.ToUserAsync(db, row.TenantId, userId, EventTypes.Notification, new
+            events.ToUser(db, row.TenantId, userId, EventTypes.Notification, new
             {
                 id = Ids.New(clock), kind = "mention", title = $"{actor?.Name ?? "Someone"} mentioned you", body,
                 conversationId = row.ConversationId, messageId = row.Id, actor, read = false, createdAt = Time.FromMillis(row.CreatedAt),
@@ -265,7 +267,7 @@ public sealed class MessageService(
 
     /// <summary>
     /// Takes the conversation's next seq and stores the message with its attachments in the caller's transaction;
-    /// returns the row and the shared view its announcement carries (see <see cref="AnnounceAsync"/>).
+    /// returns the row and the shared view its announcement carries (see <see cref="Announce"/>).
     /// </summary>
     private async Task<(MessageRow Row, Message View)> StoreAsync(WriteSession db, ConversationRow conversation, MessageRow row, IReadOnlyList<string> attachmentIds)
     {
@@ -278,12 +280,9 @@ public sealed class MessageService(
         return (row, view);
     }
 
-    /// <summary>
-    /// Announces a stored message to its conversation; the event's position. Callers do this after every other read of the
-    /// write: on PostgreSQL the event takes the tenant's lock until commit, and the tenant's other writes wait for it.
-    /// </summary>
-    private Task<long> AnnounceAsync(WriteSession db, MessageRow row, Message view) =>
-        events.ToConversationAsync(db, row.TenantId, row.ConversationId, EventTypes.MessageCreated, view);
+    /// <summary>Announces a stored message to its conversation when the write closes.</summary>
+    private void Announce(WriteSession db, MessageRow row, Message view) =>
+        events.ToConversation(db, row.TenantId, row.ConversationId, EventTypes.MessageCreated, view);
 
     private async Task RequireMayPostAsync(DbSession db, Poster poster, ConversationRow conversation, bool withMedia)
     {

@@ -40,7 +40,7 @@ public sealed class PinService(
             ? await pins.PinAsync(db, caller.TenantId, conversationId, messageId, caller.UserId, Time.Now(clock))
             : await pins.UnpinAsync(db, caller.TenantId, conversationId, messageId);
         if (changed)
-            await events.ToConversationAsync(db, caller.TenantId, conversationId, EventTypes.MessageUpdated, await views.BuildOneAsync(db, caller.TenantId, null, row));
+            events.ToConversation(db, caller.TenantId, conversationId, EventTypes.MessageUpdated, await views.BuildOneAsync(db, caller.TenantId, null, row));
         return await views.BuildOneAsync(db, caller.TenantId, caller.UserId, row);
     });
 }

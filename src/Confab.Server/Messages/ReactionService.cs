@@ -47,7 +47,7 @@ public sealed class ReactionService(
     private async Task AnnounceAsync(WriteSession db, MessageRow row)
     {
         var shared = await views.BuildOneAsync(db, row.TenantId, null, row);
-        await events.ToConversationAsync(db, row.TenantId, row.ConversationId, EventTypes.MessageReaction,
+        events.ToConversation(db, row.TenantId, row.ConversationId, EventTypes.MessageReaction,
             new { conversationId = row.ConversationId, messageId = row.Id, reactions = shared.Reactions });
     }
 

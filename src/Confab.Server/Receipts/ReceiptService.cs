@@ -55,7 +55,7 @@ public sealed class ReceiptService(
                 await receipts.RecordMoveAsync(db, caller.TenantId, conversationId, caller.UserId, status, target, now);
 
                 var coveredIds = await messages.OthersIdsInRangeAsync(db, caller.TenantId, conversationId, caller.UserId, current, target, MessageIdsPerReceiptEvent);
-                await events.ToConversationAsync(db, caller.TenantId, conversationId, EventTypes.MessageReceipt,
+                events.ToConversation(db, caller.TenantId, conversationId, EventTypes.MessageReceipt,
                     new ReceiptEvent(conversationId, coveredIds, caller.UserId, status, Time.FromMillis(now)));
                 if (status == ReceiptStatus.Read) unread = await AnnounceUnreadAsync(db, caller, conversationId);
             }
@@ -88,7 +88,7 @@ public sealed class ReceiptService(
     {
         var all = await receipts.UnreadAsync(db, caller.TenantId, caller.UserId);
         var here = all.FirstOrDefault(r => r.ConversationId == conversationId)?.UnreadCount ?? 0;
-        await events.ToUserAsync(db, caller.TenantId, caller.UserId, EventTypes.UnreadUpdated,
+        events.ToUser(db, caller.TenantId, caller.UserId, EventTypes.UnreadUpdated,
             new { conversationId, unreadCount = here, totalUnread = all.Sum(r => r.UnreadCount) });
         return here;
     }

@@ -21,16 +21,16 @@ internal sealed class DapperSql(DbConnection connection, DbTransaction? transact
     public Task<int> ExecuteAsync(string sql, object? args) =>
         connection.ExecuteAsync(sql, args, transaction);
 
-    /// <summary>The reads in one batch, one round trip (Npgsql's batches).</summary>
-    public async Task RunBatchAsync(IReadOnlyList<BatchedRead> reads)
+    /// <summary>The statements in one batch, the commit too if asked: one round trip (Npgsql's batches).</summary>
+    public async Task RunBatchAsync(IReadOnlyList<BatchedStatement> statements, bool commit)
     {
         await using var batch = connection.CreateBatch();
         batch.Transaction = transaction;
-        foreach (var read in reads)
+        foreach (var statement in statements)
         {
             var command = batch.CreateBatchCommand();
-            command.CommandText = read.Sql;
-            foreach (var (name, value, declared) in SqlArguments.ValuesOf(read.Sql, read.Args))
+            command.CommandText = statement.Sql;
+            foreach (var (name, value, declared) in SqlArguments.ValuesOf(statement.Sql, statement.Args))
             {
                 var parameter = command.CreateParameter();
                 parameter.ParameterName = name;
@@ -41,11 +41,23 @@ internal sealed class DapperSql(DbConnection connection, DbTransaction? transact
             }
             batch.BatchCommands.Add(command);
         }
+        // PostgreSQL skips what follows a failed statement, the COMMIT included; Npgsql then sees the transaction end.
+        if (commit) batch.BatchCommands.Add(CommitCommand(batch));
         await using var reader = await batch.ExecuteReaderAsync();
-        foreach (var read in reads)
+        foreach (var statement in statements)
         {
-            await read.ReadAsync(reader);
+            await statement.ReadAsync(reader);
             await reader.NextResultAsync();
         }
+        while (await reader.NextResultAsync())
+        {
+        }
+    }
+
+    private static DbBatchCommand CommitCommand(DbBatch batch)
+    {
+        var command = batch.CreateBatchCommand();
+        command.CommandText = "COMMIT";
+        return command;
     }
 }

@@ -15,11 +15,14 @@ public class DbSession
     {
     }
 
-    private protected DbSession(ISqlRunner sql, ISqlDialect dialect)
+    internal DbSession(ISqlRunner sql, ISqlDialect dialect)
     {
         this.sql = sql;
         Dialect = dialect;
     }
+
+    /// <summary>How this session's statements run.</summary>
+    private protected ISqlRunner Runner => sql;
 
     /// <summary>The engine's spelling of the SQL that is not portable.</summary>
     public ISqlDialect Dialect { get; }
@@ -45,15 +48,4 @@ public class DbSession
     public Task<T> ScalarAsync<T>(string sql, object? args = null) => this.sql.ScalarAsync<T>(sql, args);
 
     public Task<int> ExecuteAsync(string sql, object? args = null) => this.sql.ExecuteAsync(sql, args);
-}
-
-/// <summary>A write transaction; events appended through it commit with the change or not at all.</summary>
-public sealed class WriteSession(DbConnection connection, DbTransaction transaction, ISqlDialect dialect) : DbSession(connection, transaction, dialect)
-{
-    private readonly Dictionary<string, long> appended = new(StringComparer.Ordinal);
-
-    /// <summary>The last position appended per tenant, announced once the transaction commits.</summary>
-    public IReadOnlyDictionary<string, long> Appended => appended;
-
-    public void RecordAppended(string tenantId, long position) => appended[tenantId] = position;
 }

@@ -124,8 +124,12 @@ internal sealed class GroupCommit : IAsyncDisposable
         using var lease = await engine.OpenWriteConnectionAsync();
         var connection = lease.Connection;
         await using var transaction = await connection.BeginTransactionAsync();
-        if (batch.Count == 1) await batch[0].RunAsync(connection, transaction, engine.Dialect);
-        else foreach (var pending in batch) await RunInSavepointAsync(connection, transaction, pending);
+        if (batch.Count == 1)
+        {
+            await batch[0].RunAsync(connection, transaction, engine.Dialect, commit: true);
+            return;
+        }
+        foreach (var pending in batch) await RunInSavepointAsync(connection, transaction, pending);
         await transaction.CommitAsync();
     }
 
@@ -138,7 +142,7 @@ internal sealed class GroupCommit : IAsyncDisposable
         await transaction.SaveAsync(Savepoint);
         try
         {
-            await pending.RunAsync(connection, transaction, engine.Dialect);
+            await pending.RunAsync(connection, transaction, engine.Dialect, commit: false);
             await transaction.ReleaseAsync(Savepoint);
         }
         catch (Exception failure)

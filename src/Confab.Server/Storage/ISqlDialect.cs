@@ -1,3 +1,5 @@
+using System.Data.Common;
+
 namespace Confab.Server.Storage;
 
 /// <summary>The few pieces of SQL the engines spell differently; every other statement is one text for both.</summary>
@@ -14,6 +16,9 @@ public interface ISqlDialect
 
     /// <summary>Whether a WITH clause may hold an UPDATE whose returned rows the rest of the statement reads (PostgreSQL; not SQLite).</summary>
     bool WritesInWith { get; }
+
+    /// <summary>Whether <paramref name="failure"/> is a NOT NULL column refusing a null.</summary>
+    bool IsNullRefused(DbException failure);
 
     /// <summary>A statement that makes concurrent migration transactions take turns until commit; null where writers are one at a time anyway.</summary>
     string? SerializeMigrations { get; }

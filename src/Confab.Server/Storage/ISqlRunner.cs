@@ -21,6 +21,9 @@ internal interface ISqlRunner
     /// <summary>Runs a statement; the number of rows it changed.</summary>
     Task<int> ExecuteAsync(string sql, object? args);
 
-    /// <summary>Runs these reads, keeping each one's result, in as few round trips as the engine allows.</summary>
-    Task RunBatchAsync(IReadOnlyList<BatchedRead> reads);
+    /// <summary>
+    /// Runs these statements, keeping each one's result, then commits the transaction if <paramref name="commit"/>
+    /// says so, all in as few round trips as the engine allows. A statement that fails ends the batch uncommitted.
+    /// </summary>
+    Task RunBatchAsync(IReadOnlyList<BatchedStatement> statements, bool commit);
 }

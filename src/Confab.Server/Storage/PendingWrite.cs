@@ -12,10 +12,12 @@ internal abstract class PendingWrite
     /// <summary>Set when the write itself threw: its savepoint was rolled back and the rest of the batch goes on.</summary>
     public Exception? Failure { get; private set; }
 
-    public async Task RunAsync(DbConnection connection, DbTransaction transaction, ISqlDialect dialect)
+    /// <summary>Runs the write and its closing steps; commits the transaction too if <paramref name="commit"/> (the write has it alone).</summary>
+    public async Task RunAsync(DbConnection connection, DbTransaction transaction, ISqlDialect dialect, bool commit)
     {
         var session = new WriteSession(connection, transaction, dialect);
         await RunWorkAsync(session);
+        await session.CloseAsync(commit);
         Appended = session.Appended;
     }
 

@@ -1,3 +1,6 @@
+using System.Data.Common;
+using Npgsql;
+
 namespace Confab.Server.Storage;
 
 /// <summary>
@@ -11,6 +14,8 @@ public sealed class PostgresDialect : ISqlDialect
     public string LockedForWrite => "FOR UPDATE";
 
     public bool WritesInWith => true;
+
+    public bool IsNullRefused(DbException failure) => failure is PostgresException { SqlState: PostgresErrorCodes.NotNullViolation };
 
     // An advisory lock held to commit, under a key of its own.
     public string? SerializeMigrations => "SELECT pg_advisory_xact_lock(4171700001)";

@@ -44,9 +44,10 @@ internal sealed class PreparedSql(CachingSqliteConnection connection, SqliteTran
     }, static (several, sql, args) => several.ExecuteAsync(sql, args));
 
     // SQLite is in the process: one statement after another costs no round trip.
-    public async Task RunBatchAsync(IReadOnlyList<BatchedRead> reads)
+    public async Task RunBatchAsync(IReadOnlyList<BatchedStatement> statements, bool commit)
     {
-        foreach (var read in reads) await read.RunAloneAsync(this);
+        foreach (var statement in statements) await statement.RunAloneAsync(this);
+        if (commit) await (transaction ?? throw new InvalidOperationException("There is no transaction to commit.")).CommitAsync();
     }
 
     // Both ways are static lambdas, so that a call allocates no closure.

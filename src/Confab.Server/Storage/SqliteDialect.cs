@@ -1,3 +1,7 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
 namespace Confab.Server.Storage;
 
 /// <summary>SQLite's spelling: lists as JSON arrays read by <c>json_each</c>, and FTS5 (<c>MATCH</c>, <c>bm25</c>).</summary>
@@ -10,6 +14,8 @@ public sealed class SqliteDialect : ISqlDialect
     public string LockedForWrite => "";
 
     public bool WritesInWith => false;
+
+    public bool IsNullRefused(DbException failure) => failure is SqliteException { SqliteExtendedErrorCode: raw.SQLITE_CONSTRAINT_NOTNULL };
 
     public string? SerializeMigrations => null;
 

@@ -29,7 +29,7 @@ public sealed class GroupCommitTests(ConfabServer server) : IClassFixture<Confab
 
         var writes = Enumerable.Range(0, 120).Select(i => Task.Run(() => Database.WriteAsync(async db =>
         {
-            var position = await Log.ToUserAsync(db, tenant.Id, "nobody", "test.written", new { i });
+            var position = await Log.ToConversationAsync(db, tenant.Id, "c_none", "test.written", new { i });
             if (i % 3 == 0) throw new InvalidOperationException($"write {i} fails after appending");
             return (Index: i, Position: position);
         }))).ToList();
@@ -59,13 +59,14 @@ public sealed class GroupCommitTests(ConfabServer server) : IClassFixture<Confab
         var holding = Database.WriteAsync(async db =>
         {
             await release.Task;
-            return await Log.ToUserAsync(db, tenant.Id, "nobody", "test.written", new { i = -1 });
+            Log.ToUser(db, tenant.Id, "nobody", "test.written", new { i = -1 });
         });
         var writes = Enumerable.Range(0, 20).Select(i => Database.WriteAsync(async db =>
         {
             // SQLite answers RAISE(ROLLBACK) by rolling back the whole transaction, as it does on a full disk or an I/O error.
+            // The event goes in as the write closes, so the trigger fires there.
             if (i == 10) await db.ExecuteAsync("CREATE TEMP TRIGGER doomed BEFORE INSERT ON events BEGIN SELECT RAISE(ROLLBACK, 'doomed'); END");
-            return await Log.ToUserAsync(db, tenant.Id, "nobody", "test.written", new { i });
+            Log.ToUser(db, tenant.Id, "nobody", "test.written", new { i });
         })).ToList();
         release.SetResult();
         await holding;

@@ -180,7 +180,7 @@ public sealed class SessionSqlTests(ConfabServer server) : IClassFixture<ConfabS
             await batch.RunAsync();
 
             var late = await Assert.ThrowsAsync<InvalidOperationException>(() => batch.ScalarAsync<long>("SELECT 1"));
-            Assert.Contains("after its read batch ran", late.Message, StringComparison.Ordinal);
+            Assert.Contains("after its batch ran", late.Message, StringComparison.Ordinal);
             await Assert.ThrowsAsync<InvalidOperationException>(batch.RunAsync);
             await Assert.ThrowsAsync<NotSupportedException>(() => batch.ExecuteAsync("DELETE FROM users WHERE 1 = 0"));
             return 0;

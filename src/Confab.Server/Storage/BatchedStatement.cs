@@ -4,7 +4,7 @@ using Dapper;
 namespace Confab.Server.Storage;
 
 /// <summary>One statement of a <see cref="ReadBatch"/>: run alone or read from the batch's results, then completed.</summary>
-internal abstract class BatchedRead(string sql, object? args)
+internal abstract class BatchedStatement(string sql, object? args)
 {
     public string Sql { get; } = sql;
 
@@ -37,9 +37,9 @@ internal abstract class BatchedRead(string sql, object? args)
 }
 
 /// <summary>A batched statement whose result is a <typeparamref name="TResult"/>.</summary>
-internal sealed class BatchedRead<TResult>(
+internal sealed class BatchedStatement<TResult>(
     string sql, object? args, Func<ISqlRunner, string, object?, Task<TResult>> alone, Func<DbDataReader, Task<TResult>> fromReader)
-    : BatchedRead(sql, args)
+    : BatchedStatement(sql, args)
 {
     private readonly TaskCompletionSource<TResult> outcome = new();
     private TResult? result;

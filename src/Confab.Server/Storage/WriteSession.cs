@@ -1,0 +1,62 @@
+using System.Data.Common;
+
+namespace Confab.Server.Storage;
+
+/// <summary>
+/// A write transaction; events appended through it commit with the change or not at all. Work that must come last
+/// (announcing the change) waits in its closing steps (<see cref="AtClose"/>).
+/// </summary>
+public sealed class WriteSession(DbConnection connection, DbTransaction transaction, ISqlDialect dialect) : DbSession(connection, transaction, dialect)
+{
+    private readonly Dictionary<string, long> appended = new(StringComparer.Ordinal);
+    private List<Func<DbSession, Task>>? closing;
+
+    /// <summary>The last position appended per tenant, announced once the transaction commits.</summary>
+    public IReadOnlyDictionary<string, long> Appended => appended;
+
+    public void RecordAppended(string tenantId, long position) => appended[tenantId] = position;
+
+    /// <summary>
+    /// Runs <paramref name="step"/> after the write's own work, with the other closing steps in the order given. Where a
+    /// WITH may write (PostgreSQL), a step runs one statement, before its first await, and the closing statements go to
+    /// the engine in one round trip with the commit: a row lock they take (the tenant's event position) is then held
+    /// for the engine's work alone, never while this server gets round to sending the next statement.
+    /// </summary>
+    public void AtClose(Func<DbSession, Task> step) => (closing ??= []).Add(step);
+
+    /// <summary>Runs the closing steps queued so far, in order, so that what the write does next comes after them.</summary>
+    public async Task RunClosingStepsAsync()
+    {
+        while (closing is { } steps)
+        {
+            closing = null;
+            foreach (var step in steps) await step(this);
+        }
+    }
+
+    /// <summary>Ends the write's work: its closing steps, then the commit if <paramref name="commit"/> (else its caller commits later).</summary>
+    internal async Task CloseAsync(bool commit)
+    {
+        if (closing is not { } steps || !Dialect.WritesInWith)
+        {
+            await RunClosingStepsAsync();
+            if (commit) await Runner.RunBatchAsync([], commit: true);
+            return;
+        }
+        closing = null;
+        var collector = new StatementCollector();
+        var batch = new DbSession(collector, Dialect);
+        var running = steps.Select(step => step(batch)).ToList();
+        try
+        {
+            await collector.RunOnAsync(Runner, commit);
+        }
+        catch (Exception)
+        {
+            // A step may say what the failure means (a missing tenant is a 404); otherwise the batch's error stands.
+            await Task.WhenAll(running);
+            throw;
+        }
+        await Task.WhenAll(running);
+    }
+}

@@ -1,0 +1,62 @@
+using System.Text.Json;
+using Confab.Server.Events;
+using Confab.Server.Http;
+using Confab.Server.Storage;
+using Confab.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Confab.Tests.Events;
+
+/// <summary>
+/// Most events are appended as their write's last statements (on PostgreSQL in the round trip that commits it). They
+/// keep the order they were asked for in, and one that cannot be appended fails its whole write.
+/// </summary>
+public sealed class ClosingAppendTests(ConfabServer server) : IClassFixture<ConfabServer>
+{
+    private Database Database => server.Services.GetRequiredService<Database>();
+
+    private EventLog Log => server.Services.GetRequiredService<EventLog>();
+
+    [Fact]
+    public async Task Events_queued_for_the_close_keep_their_order_and_one_appended_at_once_comes_after_those_queued_before_it()
+    {
+        var tenant = await server.NewTenantAsync();
+        var before = await server.LastPositionAsync(tenant.Id);
+
+        var immediate = await Database.WriteAsync(async db =>
+        {
+            Log.ToUser(db, tenant.Id, "u1", "test.step", new { step = "queued first" });
+            Log.ToUser(db, tenant.Id, "u2", "test.step", new { step = "queued second" });
+            var position = await Log.ToConversationAsync(db, tenant.Id, "c_none", "test.step", new { step = "at once" });
+            Log.ToUser(db, tenant.Id, "u1", "test.step", new { step = "queued last" });
+            return position;
+        });
+
+        var logged = await server.ReadAsync(tenant.Id, before);
+        Assert.Equal(Enumerable.Range(1, 4).Select(n => before + n), logged.Select(e => e.Position));
+        Assert.Equal(["queued first", "queued second", "at once", "queued last"], logged.Select(Step));
+        Assert.Equal(before + 3, immediate);
+    }
+
+    [Fact]
+    public async Task An_event_queued_for_a_tenant_that_is_gone_fails_the_write_with_a_404_and_leaves_none_of_it()
+    {
+        var tenant = await server.NewTenantAsync();
+        var before = await server.LastPositionAsync(tenant.Id);
+
+        var failure = await Assert.ThrowsAsync<ApiException>(() => Database.WriteAsync(async db =>
+        {
+            await Log.ToConversationAsync(db, tenant.Id, "c_none", "test.step", new { step = "at once" });
+            Log.ToUser(db, tenant.Id, "u1", "test.step", new { step = "queued" });
+            Log.ToUser(db, "t_gone", "u1", "test.step", new { step = "for no tenant" });
+        }));
+
+        Assert.Equal(404, failure.Status);
+        Assert.Empty(await server.ReadAsync(tenant.Id, before));
+        Assert.Empty(await server.ReadAsync("t_gone"));
+        var after = await Database.WriteAsync(db => Log.ToConversationAsync(db, tenant.Id, "c_none", "test.step", new { step = "next write" }));
+        Assert.Equal(before + 1, after);
+    }
+
+    private static string Step(Infrastructure.LoggedEvent e) => JsonDocument.Parse(e.Payload).RootElement.GetProperty("step").GetString()!;
+}
