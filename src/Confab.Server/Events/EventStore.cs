@@ -56,7 +56,7 @@ public sealed class EventStore
                     RETURNING position
                     """, new { tenantId, type, conversationId, userId, payload, now });
             }
-            catch (DbException error) when (db.Dialect.IsNullRefused(error))
+            catch (DbException error) when (db.Dialect.IsNullRefused(error, "events", "position"))
             {
                 return null;
             }

@@ -3,7 +3,7 @@ using Dapper;
 
 namespace Confab.Server.Storage;
 
-/// <summary>One statement of a <see cref="ReadBatch"/>: run alone or read from the batch's results, then completed.</summary>
+/// <summary>One statement of a <see cref="StatementCollector"/>'s batch: run alone or read from the batch's results, then completed.</summary>
 internal abstract class BatchedStatement(string sql, object? args)
 {
     public string Sql { get; } = sql;
@@ -52,7 +52,7 @@ internal sealed class BatchedStatement<TResult>(
 
     public override void Complete() => outcome.TrySetResult(result!);
 
-    // Observed at once: when the batch failed, its caller hears it from RunAsync and need not await every read.
+    // Observed at once: when the batch failed, its caller hears it from the batch's run and need not await every statement.
     public override void Fail(Exception error)
     {
         outcome.TrySetException(error);

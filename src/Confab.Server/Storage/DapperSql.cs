@@ -41,7 +41,8 @@ internal sealed class DapperSql(DbConnection connection, DbTransaction? transact
             }
             batch.BatchCommands.Add(command);
         }
-        // PostgreSQL skips what follows a failed statement, the COMMIT included; Npgsql then sees the transaction end.
+        // PostgreSQL skips what follows a failed statement, the COMMIT included, and the transaction is rolled back when
+        // disposed. A COMMIT that ran ends the transaction, which Npgsql sees, so disposing it then rolls nothing back.
         if (commit) batch.BatchCommands.Add(CommitCommand(batch));
         await using var reader = await batch.ExecuteReaderAsync();
         foreach (var statement in statements)

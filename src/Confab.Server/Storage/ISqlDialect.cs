@@ -17,8 +17,8 @@ public interface ISqlDialect
     /// <summary>Whether a WITH clause may hold an UPDATE whose returned rows the rest of the statement reads (PostgreSQL; not SQLite).</summary>
     bool WritesInWith { get; }
 
-    /// <summary>Whether <paramref name="failure"/> is a NOT NULL column refusing a null.</summary>
-    bool IsNullRefused(DbException failure);
+    /// <summary>Whether <paramref name="failure"/> is the NOT NULL column <paramref name="table"/>.<paramref name="column"/> refusing a null.</summary>
+    bool IsNullRefused(DbException failure, string table, string column);
 
     /// <summary>A statement that makes concurrent migration transactions take turns until commit; null where writers are one at a time anyway.</summary>
     string? SerializeMigrations { get; }

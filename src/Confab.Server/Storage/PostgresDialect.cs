@@ -15,7 +15,8 @@ public sealed class PostgresDialect : ISqlDialect
 
     public bool WritesInWith => true;
 
-    public bool IsNullRefused(DbException failure) => failure is PostgresException { SqlState: PostgresErrorCodes.NotNullViolation };
+    public bool IsNullRefused(DbException failure, string table, string column) =>
+        failure is PostgresException { SqlState: PostgresErrorCodes.NotNullViolation } refused && refused.TableName == table && refused.ColumnName == column;
 
     // An advisory lock held to commit, under a key of its own.
     public string? SerializeMigrations => "SELECT pg_advisory_xact_lock(4171700001)";

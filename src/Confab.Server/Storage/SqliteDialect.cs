@@ -15,7 +15,10 @@ public sealed class SqliteDialect : ISqlDialect
 
     public bool WritesInWith => false;
 
-    public bool IsNullRefused(DbException failure) => failure is SqliteException { SqliteExtendedErrorCode: raw.SQLITE_CONSTRAINT_NOTNULL };
+    // SQLite names the column only in its message ("NOT NULL constraint failed: table.column").
+    public bool IsNullRefused(DbException failure, string table, string column) =>
+        failure is SqliteException { SqliteExtendedErrorCode: raw.SQLITE_CONSTRAINT_NOTNULL }
+        && failure.Message.Contains($"{table}.{column}", StringComparison.Ordinal);
 
     public string? SerializeMigrations => null;
 

@@ -10,6 +10,9 @@ internal sealed class StatementCollector : ISqlRunner
 {
     private List<BatchedStatement>? statements = [];
 
+    /// <summary>How many statements it took so far.</summary>
+    public int Count => statements?.Count ?? throw new InvalidOperationException("The batch already ran.");
+
     public Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? args) =>
         Add(new BatchedStatement<IReadOnlyList<T>>(sql, args, static (runner, sql, args) => runner.QueryAsync<T>(sql, args), BatchedStatement.AllRowsAsync<T>));
 

@@ -10,6 +10,7 @@ public sealed class WriteSession(DbConnection connection, DbTransaction transact
 {
     private readonly Dictionary<string, long> appended = new(StringComparer.Ordinal);
     private List<Func<DbSession, Task>>? closing;
+    private bool closingNow;
 
     /// <summary>The last position appended per tenant, announced once the transaction commits.</summary>
     public IReadOnlyDictionary<string, long> Appended => appended;
@@ -17,36 +18,50 @@ public sealed class WriteSession(DbConnection connection, DbTransaction transact
     public void RecordAppended(string tenantId, long position) => appended[tenantId] = position;
 
     /// <summary>
-    /// Runs <paramref name="step"/> after the write's own work, with the other closing steps in the order given. Where a
-    /// WITH may write (PostgreSQL), a step runs one statement, before its first await, and the closing statements go to
-    /// the engine in one round trip with the commit: a row lock they take (the tenant's event position) is then held
-    /// for the engine's work alone, never while this server gets round to sending the next statement.
+    /// Runs <paramref name="step"/> after the write's own work, with the other closing steps in the order given; a step
+    /// queues no other. Where a WITH may write (PostgreSQL), a step runs exactly one statement, before its first await,
+    /// and the closing statements go to the engine in one round trip with the commit: a row lock they take (the
+    /// tenant's event position) is then held for the engine's work alone, never while this server gets round to
+    /// sending the next statement.
     /// </summary>
-    public void AtClose(Func<DbSession, Task> step) => (closing ??= []).Add(step);
+    public void AtClose(Func<DbSession, Task> step)
+    {
+        if (closingNow) throw new InvalidOperationException("A closing step cannot queue another.");
+        (closing ??= []).Add(step);
+    }
 
     /// <summary>Runs the closing steps queued so far, in order, so that what the write does next comes after them.</summary>
     public async Task RunClosingStepsAsync()
     {
-        while (closing is { } steps)
+        if (TakeClosingSteps() is not { } steps) return;
+        try
         {
-            closing = null;
             foreach (var step in steps) await step(this);
+        }
+        finally
+        {
+            closingNow = false;
         }
     }
 
     /// <summary>Ends the write's work: its closing steps, then the commit if <paramref name="commit"/> (else its caller commits later).</summary>
     internal async Task CloseAsync(bool commit)
     {
-        if (closing is not { } steps || !Dialect.WritesInWith)
+        if (closing is null || !Dialect.WritesInWith)
         {
             await RunClosingStepsAsync();
             if (commit) await Runner.RunBatchAsync([], commit: true);
             return;
         }
-        closing = null;
+        var steps = TakeClosingSteps()!;
         var collector = new StatementCollector();
         var batch = new DbSession(collector, Dialect);
         var running = steps.Select(step => step(batch)).ToList();
+        // Checked before anything is sent: a step that broke the rule must fail its write, not follow a commit.
+        var early = running.FirstOrDefault(step => step.IsCompleted);
+        if (early is not null) await early;
+        if (early is not null || collector.Count != steps.Count)
+            throw new InvalidOperationException("A closing step runs exactly one statement, before its first await.");
         try
         {
             await collector.RunOnAsync(Runner, commit);
@@ -57,6 +72,18 @@ public sealed class WriteSession(DbConnection connection, DbTransaction transact
             await Task.WhenAll(running);
             throw;
         }
+        finally
+        {
+            closingNow = false;
+        }
         await Task.WhenAll(running);
+    }
+
+    private List<Func<DbSession, Task>>? TakeClosingSteps()
+    {
+        var steps = closing;
+        closing = null;
+        closingNow = steps is not null;
+        return steps;
     }
 }

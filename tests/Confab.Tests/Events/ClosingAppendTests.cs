@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using Confab.Server.Events;
 using Confab.Server.Http;
@@ -28,13 +29,14 @@ public sealed class ClosingAppendTests(ConfabServer server) : IClassFixture<Conf
             Log.ToUser(db, tenant.Id, "u1", "test.step", new { step = "queued first" });
             Log.ToUser(db, tenant.Id, "u2", "test.step", new { step = "queued second" });
             var position = await Log.ToConversationAsync(db, tenant.Id, "c_none", "test.step", new { step = "at once" });
-            Log.ToUser(db, tenant.Id, "u1", "test.step", new { step = "queued last" });
+            Log.ToUser(db, tenant.Id, "u1", "test.step", new { step = "queued after" });
+            Log.ToConversation(db, tenant.Id, "c_none", "test.step", new { step = "queued last" });
             return position;
         });
 
         var logged = await server.ReadAsync(tenant.Id, before);
-        Assert.Equal(Enumerable.Range(1, 4).Select(n => before + n), logged.Select(e => e.Position));
-        Assert.Equal(["queued first", "queued second", "at once", "queued last"], logged.Select(Step));
+        Assert.Equal(Enumerable.Range(1, 5).Select(n => before + n), logged.Select(e => e.Position));
+        Assert.Equal(["queued first", "queued second", "at once", "queued after", "queued last"], logged.Select(Step));
         Assert.Equal(before + 3, immediate);
     }
 
@@ -53,9 +55,38 @@ public sealed class ClosingAppendTests(ConfabServer server) : IClassFixture<Conf
 
         Assert.Equal(404, failure.Status);
         Assert.Empty(await server.ReadAsync(tenant.Id, before));
-        Assert.Empty(await server.ReadAsync("t_gone"));
         var after = await Database.WriteAsync(db => Log.ToConversationAsync(db, tenant.Id, "c_none", "test.step", new { step = "next write" }));
         Assert.Equal(before + 1, after);
+    }
+
+    [PostgresFact]
+    public async Task A_closing_step_that_awaits_before_its_statement_fails_its_write_before_the_commit()
+    {
+        var tenant = await server.NewTenantAsync();
+        var before = await server.LastPositionAsync(tenant.Id);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Database.WriteAsync(async db =>
+        {
+            await Log.ToConversationAsync(db, tenant.Id, "c_none", "test.step", new { step = "at once" });
+            db.AtClose(async batch =>
+            {
+                await Task.Delay(20);
+                await batch.ScalarAsync<long>("SELECT 1");
+            });
+        }));
+
+        Assert.Empty(await server.ReadAsync(tenant.Id, before));
+    }
+
+    [Fact]
+    public async Task The_engine_says_when_the_event_position_column_refused_a_null()
+    {
+        var failure = await Assert.ThrowsAnyAsync<DbException>(() => Database.WriteAsync(db => db.ExecuteAsync(
+            "INSERT INTO events (tenant_id, position, type, payload, created_at) VALUES ('t_none', NULL, 'test.step', '{}', 0)")));
+
+        var dialect = Database.Engine.Dialect;
+        Assert.True(dialect.IsNullRefused(failure, "events", "position"));
+        Assert.False(dialect.IsNullRefused(failure, "events", "type"));
     }
 
     private static string Step(Infrastructure.LoggedEvent e) => JsonDocument.Parse(e.Payload).RootElement.GetProperty("step").GetString()!;

@@ -30,6 +30,7 @@ public sealed class GroupCommitTests(ConfabServer server) : IClassFixture<Confab
         var writes = Enumerable.Range(0, 120).Select(i => Task.Run(() => Database.WriteAsync(async db =>
         {
             var position = await Log.ToConversationAsync(db, tenant.Id, "c_none", "test.written", new { i });
+            Log.ToUser(db, tenant.Id, "nobody", "test.queued", new { i });
             if (i % 3 == 0) throw new InvalidOperationException($"write {i} fails after appending");
             return (Index: i, Position: position);
         }))).ToList();
@@ -41,12 +42,17 @@ public sealed class GroupCommitTests(ConfabServer server) : IClassFixture<Confab
 
         var committed = outcomes.Where(o => o.Index >= 0).ToList();
         Assert.Equal(80, committed.Count);
-        var logged = (await server.ReadAsync(tenant.Id, before)).Where(e => e.Type == "test.written").ToList();
-        Assert.Equal(Enumerable.Range(1, 80).Select(n => before + n), logged.Select(e => e.Position));
-        Assert.Equal(committed.OrderBy(o => o.Position).Select(o => o.Index),
-            logged.Select(e => JsonDocument.Parse(e.Payload).RootElement.GetProperty("i").GetInt32()));
-        Assert.DoesNotContain(logged, e => JsonDocument.Parse(e.Payload).RootElement.GetProperty("i").GetInt32() % 3 == 0);
+        var all = await server.ReadAsync(tenant.Id, before);
+        Assert.Equal(Enumerable.Range(1, 160).Select(n => before + n), all.Select(e => e.Position));
+        var logged = all.Where(e => e.Type == "test.written").ToList();
+        Assert.Equal(committed.Select(o => o.Position).Order(), logged.Select(e => e.Position));
+        Assert.Equal(committed.OrderBy(o => o.Position).Select(o => o.Index), logged.Select(WriteIndex));
+        // Each write's event queued for its close comes right after the one it appended at once.
+        Assert.Equal(logged.Select(e => (e.Position + 1, WriteIndex(e))), all.Where(e => e.Type == "test.queued").Select(e => (e.Position, WriteIndex(e))));
+        Assert.DoesNotContain(all, e => WriteIndex(e) % 3 == 0);
     }
+
+    private static int WriteIndex(Infrastructure.LoggedEvent e) => JsonDocument.Parse(e.Payload).RootElement.GetProperty("i").GetInt32();
 
     [SqliteFact]
     public async Task A_write_that_ends_the_whole_transaction_fails_alone_and_the_rest_of_its_batch_commits()
