@@ -6,44 +6,83 @@ namespace Confab.Server.Moderation;
 /// <summary>
 /// Per-user and per-tenant token buckets, one per kind of action: each holds up to the tenant's per-minute limit and
 /// refills at that rate, so a burst up to the limit passes and then one action per 60/limit seconds.
-/// Kept in this process (a cluster shares nothing: each node enforces the limit on what it serves).
+/// Kept in this process (a cluster shares nothing: each node enforces the limit on what it serves). A bucket left
+/// alone for a minute is full again, no different from a new one, so such buckets are dropped once a minute, and
+/// memory follows the users active in the last minute or two rather than every user ever seen.
 /// </summary>
 public sealed class RateLimiter(TimeProvider clock)
 {
     public const string Requests = "requests";
     public const string Messages = "messages";
 
+    private static readonly TimeSpan RefillTime = TimeSpan.FromMinutes(1);
+
     private readonly ConcurrentDictionary<(string Tenant, string User, string Kind), Bucket> buckets = new();
+    private long lastSweepTicks = clock.GetUtcNow().UtcTicks;
+
+    /// <summary>How many buckets are kept.</summary>
+    internal int BucketCount => buckets.Count;
 
     /// <summary>Takes one token from the user's bucket and one from the tenant's, or refuses with 429 (taking neither).</summary>
     public void Take(string tenantId, string userId, string kind, int perMinutePerUser, int perMinutePerTenant)
     {
-        var tenantBucket = buckets.GetOrAdd((tenantId, "", kind), _ => new Bucket(perMinutePerTenant, clock.GetUtcNow()));
-        lock (tenantBucket)
+        SweepIfDue();
+        while (true)
         {
-            Refill(tenantBucket, perMinutePerTenant);
-            if (tenantBucket.Tokens < 1) throw Refusal($"{kind} in this tenant", perMinutePerTenant, tenantBucket);
-            Take(tenantId, userId, kind, perMinutePerUser);
-            tenantBucket.Tokens -= 1;
+            var tenantBucket = buckets.GetOrAdd((tenantId, "", kind), _ => new Bucket(perMinutePerTenant, clock.GetUtcNow()));
+            lock (tenantBucket)
+            {
+                if (tenantBucket.Dropped) continue;
+                Refill(tenantBucket, perMinutePerTenant);
+                if (tenantBucket.Tokens < 1) throw Refusal($"{kind} in this tenant", perMinutePerTenant, tenantBucket);
+                Take(tenantId, userId, kind, perMinutePerUser);
+                tenantBucket.Tokens -= 1;
+                return;
+            }
         }
     }
 
     private void Take(string tenantId, string userId, string kind, int perMinute)
     {
-        var bucket = buckets.GetOrAdd((tenantId, userId, kind), _ => new Bucket(perMinute, clock.GetUtcNow()));
-        lock (bucket)
+        while (true)
         {
-            Refill(bucket, perMinute);
-            if (bucket.Tokens < 1) throw Refusal(kind, perMinute, bucket);
-            bucket.Tokens -= 1;
+            var bucket = buckets.GetOrAdd((tenantId, userId, kind), _ => new Bucket(perMinute, clock.GetUtcNow()));
+            lock (bucket)
+            {
+                if (bucket.Dropped) continue;
+                Refill(bucket, perMinute);
+                if (bucket.Tokens < 1) throw Refusal(kind, perMinute, bucket);
+                bucket.Tokens -= 1;
+                return;
+            }
         }
     }
 
     private void Refill(Bucket bucket, int perMinute)
     {
         var now = clock.GetUtcNow();
-        bucket.Tokens = Math.Min(perMinute, bucket.Tokens + (now - bucket.At).TotalMinutes * perMinute);
+        bucket.Tokens = Math.Min(perMinute, bucket.Tokens + (now - bucket.At) / RefillTime * perMinute);
         bucket.At = now;
+    }
+
+    /// <summary>
+    /// Once a minute, drops the buckets untouched for a minute. One is marked dropped under its lock, so a caller that
+    /// found it just before takes a new one instead: no token taken is ever lost.
+    /// </summary>
+    private void SweepIfDue()
+    {
+        var now = clock.GetUtcNow();
+        var last = Interlocked.Read(ref lastSweepTicks);
+        if (now.UtcTicks - last < RefillTime.Ticks || Interlocked.CompareExchange(ref lastSweepTicks, now.UtcTicks, last) != last) return;
+        foreach (var entry in buckets)
+        {
+            lock (entry.Value)
+            {
+                if (now - entry.Value.At < RefillTime) continue;
+                entry.Value.Dropped = true;
+                buckets.TryRemove(entry);
+            }
+        }
     }
 
     private static ApiException Refusal(string what, int perMinute, Bucket bucket)
@@ -56,5 +95,8 @@ public sealed class RateLimiter(TimeProvider clock)
     {
         public double Tokens { get; set; } = tokens;
         public DateTimeOffset At { get; set; } = at;
+
+        /// <summary>Set when the sweep removed it: whoever holds it takes a new bucket instead.</summary>
+        public bool Dropped { get; set; }
     }
 }
