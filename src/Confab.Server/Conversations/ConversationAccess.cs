@@ -29,7 +29,7 @@ public sealed class ConversationGuard(ConversationStore conversations, MemberSto
     {
         // A read takes both in one statement. A write locks the conversation first and reads the membership after: the
         // lock may wait for another write, and PostgreSQL then reads again only the row it locked, not a joined one.
-        var access = db is WriteSession
+        var access = db.InWrite
             ? new ConversationAccess(await FindAsync(db, tenantId, conversationId), await members.FindAsync(db, tenantId, conversationId, userId))
             : Check.IsGeneratedId(conversationId) && await conversations.FindWithMemberAsync(db, tenantId, conversationId, userId) is { } found
                 ? found

@@ -63,7 +63,7 @@ public sealed class ConversationStore
 
     /// <summary>The conversation; in a write transaction, locked until commit, so that what is written back from it (member count) is not stale.</summary>
     public Task<ConversationRow?> FindAsync(DbSession db, string tenantId, string id) => db.QuerySingleOrDefaultAsync<ConversationRow>(
-        $"SELECT {Columns} FROM conversations WHERE tenant_id = @tenantId AND id = @id {(db is WriteSession ? db.Dialect.LockedForWrite : "")}",
+        $"SELECT {Columns} FROM conversations WHERE tenant_id = @tenantId AND id = @id {(db.InWrite ? db.Dialect.LockedForWrite : "")}",
         new { tenantId, id });
 
     private static readonly string ConversationAndMemberColumns = $"{SqlColumns.Prefixed(Columns, "c")}, {SqlColumns.Prefixed(MemberStore.Columns, "m")}";

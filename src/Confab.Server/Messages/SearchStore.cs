@@ -21,10 +21,19 @@ public sealed class SearchStore
         await AddAsync(db, tenantId, messageId, text);
     }
 
-    /// <summary>Indexes a new message's text (it has no entry yet).</summary>
+    /// <summary>Indexes a new message's text (it has no entry yet): one statement where a WITH may write (PostgreSQL).</summary>
     public async Task AddAsync(DbSession db, string tenantId, string messageId, string? text)
     {
         if (string.IsNullOrEmpty(text)) return;
+        if (db.Dialect.WritesInWith)
+        {
+            await db.ExecuteAsync(
+                """
+                WITH key AS (INSERT INTO search_keys (tenant_id, message_id) VALUES (@tenantId, @messageId) RETURNING id)
+                INSERT INTO message_text (rowid, text) SELECT id, @text FROM key
+                """, new { tenantId, messageId, text });
+            return;
+        }
         var key = await db.ScalarAsync<long>(
             "INSERT INTO search_keys (tenant_id, message_id) VALUES (@tenantId, @messageId) RETURNING id", new { tenantId, messageId });
         await db.ExecuteAsync("INSERT INTO message_text (rowid, text) VALUES (@key, @text)", new { key, text });

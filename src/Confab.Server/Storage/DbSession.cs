@@ -29,8 +29,11 @@ public class DbSession
 
     public Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? args = null) => this.sql.QueryAsync<T>(sql, args);
 
-    /// <summary>A batch of reads that run together on this session (see <see cref="ReadBatch"/>).</summary>
-    public ReadBatch Batch() => new(sql, Dialect);
+    /// <summary>Whether statements run on this session are part of a write: rows read for update are then locked until commit.</summary>
+    public virtual bool InWrite => false;
+
+    /// <summary>A batch of reads that run together on this session, as part of its write if it is one (see <see cref="ReadBatch"/>).</summary>
+    public ReadBatch Batch() => new(sql, Dialect, InWrite);
 
     /// <summary>
     /// Maps each row onto two objects; <paramref name="splitOn"/> names the first column of the second, found from the

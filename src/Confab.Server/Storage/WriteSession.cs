@@ -12,6 +12,8 @@ public sealed class WriteSession(DbConnection connection, DbTransaction transact
     private List<Func<DbSession, Task>>? closing;
     private bool closingNow;
 
+    public override bool InWrite => true;
+
     /// <summary>The last position appended per tenant, announced once the transaction commits.</summary>
     public IReadOnlyDictionary<string, long> Appended => appended;
 
