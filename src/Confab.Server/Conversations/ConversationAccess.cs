@@ -29,6 +29,9 @@ public sealed class ConversationGuard(ConversationStore conversations, MemberSto
     {
         // A read takes both in one statement. A write locks the conversation first and reads the membership after: the
         // lock may wait for another write, and PostgreSQL then reads again only the row it locked, not a joined one.
+        // Those are two statements one after the other, so a write's batch cannot carry them.
+        if (db is ReadBatch { InWrite: true })
+            throw new InvalidOperationException("A write loads a conversation's access in two statements, one after the other: not through a batch.");
         var access = db.InWrite
             ? new ConversationAccess(await FindAsync(db, tenantId, conversationId), await members.FindAsync(db, tenantId, conversationId, userId))
             : Check.IsGeneratedId(conversationId) && await conversations.FindWithMemberAsync(db, tenantId, conversationId, userId) is { } found

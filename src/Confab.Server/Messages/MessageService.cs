@@ -91,7 +91,8 @@ public sealed class MessageService(
         database.WriteAsync(async db =>
         {
             // The tenant's settings, the conversation (locked, as in any write) and the sender's membership are read
-            // together, one round trip on PostgreSQL; what they say is checked in the same order as ever.
+            // together, one round trip on PostgreSQL; what they say is checked in the same order as ever. A request that
+            // then fails validation has taken the conversation's lock too, for a moment, and rolls back.
             var reads = db.Batch();
             var settingsRead = tenants.SettingsAsync(reads, poster.TenantId);
             var conversationRead = guard.FindAsync(reads, poster.TenantId, conversationId);

@@ -58,22 +58,39 @@ public sealed class RateLimiter(TimeProvider clock)
         }
     }
 
+    // A clock set back refills nothing and restarts the bucket's time there: it never loses tokens to the step, and
+    // refills again from then on.
     private void Refill(Bucket bucket, int perMinute)
     {
         var now = clock.GetUtcNow();
+        if (now < bucket.At)
+        {
+            bucket.At = now;
+            return;
+        }
         bucket.Tokens = Math.Min(perMinute, bucket.Tokens + (now - bucket.At) / RefillTime * perMinute);
         bucket.At = now;
     }
 
     /// <summary>
-    /// Once a minute, drops the buckets untouched for a minute. One is marked dropped under its lock, so a caller that
-    /// found it just before takes a new one instead: no token taken is ever lost.
+    /// Once a minute (or when the clock was set back), one caller starts a sweep on the thread pool, so that no request
+    /// pays for walking every bucket.
     /// </summary>
     private void SweepIfDue()
     {
         var now = clock.GetUtcNow();
         var last = Interlocked.Read(ref lastSweepTicks);
-        if (now.UtcTicks - last < RefillTime.Ticks || Interlocked.CompareExchange(ref lastSweepTicks, now.UtcTicks, last) != last) return;
+        var since = now.UtcTicks - last;
+        if ((since >= 0 && since < RefillTime.Ticks) || Interlocked.CompareExchange(ref lastSweepTicks, now.UtcTicks, last) != last) return;
+        ThreadPool.UnsafeQueueUserWorkItem(_ => Sweep(now), null);
+    }
+
+    /// <summary>
+    /// Drops the buckets untouched for a minute before <paramref name="now"/>. One is marked dropped under its lock, so a
+    /// caller that found it just before takes a new one instead: no token taken is ever lost.
+    /// </summary>
+    private void Sweep(DateTimeOffset now)
+    {
         foreach (var entry in buckets)
         {
             lock (entry.Value)

@@ -57,7 +57,7 @@ public sealed class WriteSession(DbConnection connection, DbTransaction transact
         }
         var steps = TakeClosingSteps()!;
         var collector = new StatementCollector();
-        var batch = new DbSession(collector, Dialect);
+        var batch = new ClosingBatch(collector, Dialect);
         var running = steps.Select(step => step(batch)).ToList();
         // Checked before anything is sent: a step that broke the rule must fail its write, not follow a commit.
         var early = running.FirstOrDefault(step => step.IsCompleted);
@@ -79,6 +79,12 @@ public sealed class WriteSession(DbConnection connection, DbTransaction transact
             closingNow = false;
         }
         await Task.WhenAll(running);
+    }
+
+    /// <summary>The session closing steps run on where their statements go with the commit: part of the write, like the write's own.</summary>
+    private sealed class ClosingBatch(StatementCollector collector, ISqlDialect dialect) : DbSession(collector, dialect)
+    {
+        public override bool InWrite => true;
     }
 
     private List<Func<DbSession, Task>>? TakeClosingSteps()

@@ -2,12 +2,15 @@ using Confab.Server.Conversations;
 using Confab.Server.Storage;
 using Confab.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace Confab.Tests.Storage;
 
 /// <summary>A read batch made in a write reads as the write does: a row read for update stays locked until the write commits.</summary>
 public sealed class WriteBatchTests(ConfabServer server) : IClassFixture<ConfabServer>
 {
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
     private Database Database => server.Services.GetRequiredService<Database>();
 
     [PostgresFact]
@@ -17,26 +20,40 @@ public sealed class WriteBatchTests(ConfabServer server) : IClassFixture<ConfabS
         var owner = (await tenant.SessionsAsync("owner", "other"))[0];
         var conversationId = await tenant.CreateConversationAsync(owner, "group", "other");
         var conversations = server.Services.GetRequiredService<ConversationStore>();
-        var held = new TaskCompletionSource();
-        var release = new TaskCompletionSource();
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         var holder = Database.WriteAsync(async db =>
         {
-            var batch = db.Batch();
-            var read = conversations.FindAsync(batch, tenant.Id, conversationId);
-            await batch.RunAsync();
-            Assert.NotNull(await read);
-            held.SetResult();
-            await release.Task;
+            try
+            {
+                var batch = db.Batch();
+                var read = conversations.FindAsync(batch, tenant.Id, conversationId);
+                await batch.RunAsync();
+                Assert.NotNull(await read);
+                held.SetResult();
+            }
+            catch (Exception error)
+            {
+                held.TrySetException(error);
+                throw;
+            }
+            await release.Task.WaitAsync(Patience);
         });
-        await held.Task;
-        var rename = Database.WriteAsync(db => db.ExecuteAsync(
-            "UPDATE conversations SET title = 'renamed' WHERE tenant_id = @tenantId AND id = @conversationId", new { tenantId = tenant.Id, conversationId }));
-        await Task.Delay(TimeSpan.FromMilliseconds(300));
-
-        Assert.False(rename.IsCompleted, "the rename did not wait for the write that read the conversation for update");
-        release.SetResult();
+        try
+        {
+            await held.Task.WaitAsync(Patience);
+            var refused = await Assert.ThrowsAsync<PostgresException>(() => RenameAsync(tenant.Id, conversationId, "SET LOCAL lock_timeout = '200ms';"));
+            Assert.Equal(PostgresErrorCodes.LockNotAvailable, refused.SqlState);
+        }
+        finally
+        {
+            release.TrySetResult();
+        }
         await holder;
-        Assert.Equal(1, await rename);
+        Assert.Equal(1, await RenameAsync(tenant.Id, conversationId, ""));
     }
+
+    private Task<int> RenameAsync(string tenantId, string conversationId, string first) => Database.WriteAsync(db => db.ExecuteAsync(
+        $"{first} UPDATE conversations SET title = 'renamed' WHERE tenant_id = @tenantId AND id = @conversationId", new { tenantId, conversationId }));
 }
