@@ -31,7 +31,9 @@ internal sealed class StatementCollector : ISqlRunner
         Add(new BatchedStatement<IReadOnlyList<TResult>>(sql, args, (runner, sql, args) => runner.QueryAsync(sql, types, map, args, splitOn),
             reader => RowSplit.AllRowsAsync(reader, types, map, splitOn)));
 
-    public Task<int> ExecuteAsync(string sql, object? args) => throw new NotSupportedException("Batched statements return what they read or wrote.");
+    // Npgsql's reader moves past a statement that returns no rows, so one in a batch would put every later statement's
+    // results out of step.
+    public Task<int> ExecuteAsync(string sql, object? args) => throw new NotSupportedException("A batch carries only statements that return rows.");
 
     public Task RunBatchAsync(IReadOnlyList<BatchedStatement> batch, bool commit) => throw new NotSupportedException("Batches do not nest.");
 
