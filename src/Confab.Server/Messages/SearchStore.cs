@@ -10,7 +10,8 @@ public sealed class SearchHit
 
 /// <summary>
 /// The SQL of message search (SQLite FTS5, PostgreSQL tsvector), kept in step with message text by the message service.
-/// Filling and emptying <c>message_text</c> is one text for both engines; matching and ranking are the dialect's.
+/// Filling and emptying <c>message_text</c> is one text for both engines, but for a new entry, which PostgreSQL adds in
+/// one statement; matching and ranking are the dialect's.
 /// </summary>
 public sealed class SearchStore
 {

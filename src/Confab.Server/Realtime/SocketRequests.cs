@@ -149,8 +149,9 @@ public sealed partial class SocketRequests(
                 if (first) connection.ReplayFrom(since);
                 first = false;
                 foreach (var e in batch) await connection.QueueReplayedAsync(e.Position, connection.ForMe(Frames.Durable(e.Type, e.Payload, e.Position)));
-                connection.SendQueued();
+                // The last read goes out with the resumed frame; an earlier one now, while the next is read.
                 if (batch.Count < UserEventFeed.MaxBatch) break;
+                connection.SendQueued();
                 since = batch[^1].Position;
             }
             connection.Send(Frames.Event(FrameTypes.Resumed, new { }));

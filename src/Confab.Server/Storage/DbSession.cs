@@ -15,7 +15,7 @@ public class DbSession
     {
     }
 
-    internal DbSession(ISqlRunner sql, ISqlDialect dialect)
+    private protected DbSession(ISqlRunner sql, ISqlDialect dialect)
     {
         this.sql = sql;
         Dialect = dialect;

@@ -43,11 +43,12 @@ internal sealed class PreparedSql(CachingSqliteConnection connection, SqliteTran
         return statement.Changes;
     }, static (several, sql, args) => several.ExecuteAsync(sql, args));
 
-    // SQLite is in the process: one statement after another costs no round trip.
+    // SQLite is in the process: one statement after another costs no round trip, and a write commits through its
+    // transaction (its closing steps run one by one, as SQLite cannot take an event's position in a WITH).
     public async Task RunBatchAsync(IReadOnlyList<BatchedStatement> statements, bool commit)
     {
+        if (commit) throw new NotSupportedException("A SQLite write commits through its transaction.");
         foreach (var statement in statements) await statement.RunAloneAsync(this);
-        if (commit) await (transaction ?? throw new InvalidOperationException("There is no transaction to commit.")).CommitAsync();
     }
 
     // Both ways are static lambdas, so that a call allocates no closure.

@@ -44,7 +44,7 @@ internal sealed class StatementCollector : ISqlRunner
         statements = null;
         try
         {
-            if (batch.Count > 0 || commit) await runner.RunBatchAsync(batch, commit);
+            if (batch.Count > 0) await runner.RunBatchAsync(batch, commit);
         }
         catch (Exception error)
         {

@@ -6,11 +6,15 @@ namespace Confab.Server.Storage;
 /// A write transaction; events appended through it commit with the change or not at all. Work that must come last
 /// (announcing the change) waits in its closing steps (<see cref="AtClose"/>).
 /// </summary>
-public sealed class WriteSession(DbConnection connection, DbTransaction transaction, ISqlDialect dialect) : DbSession(connection, transaction, dialect)
+public sealed class WriteSession : DbSession
 {
+    private readonly DbTransaction transaction;
     private readonly Dictionary<string, long> appended = new(StringComparer.Ordinal);
     private List<Func<DbSession, Task>>? closing;
     private bool closingNow;
+
+    public WriteSession(DbConnection connection, DbTransaction transaction, ISqlDialect dialect) : base(connection, transaction, dialect) =>
+        this.transaction = transaction;
 
     public override bool InWrite => true;
 
@@ -52,7 +56,7 @@ public sealed class WriteSession(DbConnection connection, DbTransaction transact
         if (closing is null || !Dialect.WritesInWith)
         {
             await RunClosingStepsAsync();
-            if (commit) await Runner.RunBatchAsync([], commit: true);
+            if (commit) await transaction.CommitAsync();
             return;
         }
         var steps = TakeClosingSteps()!;
