@@ -2,9 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Net.Http.Headers;
 using System.Text;
-using Confab.Server.Storage;
 using Confab.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Confab.Tests.Attachments;
 
@@ -213,5 +211,5 @@ public sealed class UploadTests(ConfabServer server) : IClassFixture<ConfabServe
     }
 
     private Task<long> CountAsync(string table, string tenantId) =>
-        server.Services.GetRequiredService<Database>().ReadAsync(db => db.ScalarAsync<long>($"SELECT COUNT(*) FROM {table} WHERE tenant_id = @tenantId", new { tenantId }));
+        server.Database.ReadAsync(db => db.ScalarAsync<long>($"SELECT COUNT(*) FROM {table} WHERE tenant_id = @tenantId", new { tenantId }));
 }

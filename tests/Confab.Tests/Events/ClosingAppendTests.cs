@@ -1,10 +1,7 @@
 using System.Data.Common;
 using System.Text.Json;
-using Confab.Server.Events;
 using Confab.Server.Http;
-using Confab.Server.Storage;
 using Confab.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Confab.Tests.Events;
 
@@ -14,23 +11,19 @@ namespace Confab.Tests.Events;
 /// </summary>
 public sealed class ClosingAppendTests(ConfabServer server) : IClassFixture<ConfabServer>
 {
-    private Database Database => server.Services.GetRequiredService<Database>();
-
-    private EventLog Log => server.Services.GetRequiredService<EventLog>();
-
     [Fact]
     public async Task Events_queued_for_the_close_keep_their_order_and_one_appended_at_once_comes_after_those_queued_before_it()
     {
         var tenant = await server.NewTenantAsync();
         var before = await server.LastPositionAsync(tenant.Id);
 
-        var immediate = await Database.WriteAsync(async db =>
+        var immediate = await server.Database.WriteAsync(async db =>
         {
-            Log.ToUser(db, tenant.Id, "u1", "test.step", new { step = "queued first" });
-            Log.ToUser(db, tenant.Id, "u2", "test.step", new { step = "queued second" });
-            var position = await Log.ToConversationAsync(db, tenant.Id, "c_none", "test.step", new { step = "at once" });
-            Log.ToUser(db, tenant.Id, "u1", "test.step", new { step = "queued after" });
-            Log.ToConversation(db, tenant.Id, "c_none", "test.step", new { step = "queued last" });
+            server.EventLog.ToUser(db, tenant.Id, "u1", "test.step", new { step = "queued first" });
+            server.EventLog.ToUser(db, tenant.Id, "u2", "test.step", new { step = "queued second" });
+            var position = await server.EventLog.ToConversationAsync(db, tenant.Id, "c_none", "test.step", new { step = "at once" });
+            server.EventLog.ToUser(db, tenant.Id, "u1", "test.step", new { step = "queued after" });
+            server.EventLog.ToConversation(db, tenant.Id, "c_none", "test.step", new { step = "queued last" });
             return position;
         });
 
@@ -46,16 +39,16 @@ public sealed class ClosingAppendTests(ConfabServer server) : IClassFixture<Conf
         var tenant = await server.NewTenantAsync();
         var before = await server.LastPositionAsync(tenant.Id);
 
-        var failure = await Assert.ThrowsAsync<ApiException>(() => Database.WriteAsync(async db =>
+        var failure = await Assert.ThrowsAsync<ApiException>(() => server.Database.WriteAsync(async db =>
         {
-            await Log.ToConversationAsync(db, tenant.Id, "c_none", "test.step", new { step = "at once" });
-            Log.ToUser(db, tenant.Id, "u1", "test.step", new { step = "queued" });
-            Log.ToUser(db, "t_gone", "u1", "test.step", new { step = "for no tenant" });
+            await server.EventLog.ToConversationAsync(db, tenant.Id, "c_none", "test.step", new { step = "at once" });
+            server.EventLog.ToUser(db, tenant.Id, "u1", "test.step", new { step = "queued" });
+            server.EventLog.ToUser(db, "t_gone", "u1", "test.step", new { step = "for no tenant" });
         }));
 
         Assert.Equal(404, failure.Status);
         Assert.Empty(await server.ReadAsync(tenant.Id, before));
-        var after = await Database.WriteAsync(db => Log.ToConversationAsync(db, tenant.Id, "c_none", "test.step", new { step = "next write" }));
+        var after = await server.Database.WriteAsync(db => server.EventLog.ToConversationAsync(db, tenant.Id, "c_none", "test.step", new { step = "next write" }));
         Assert.Equal(before + 1, after);
     }
 
@@ -65,9 +58,9 @@ public sealed class ClosingAppendTests(ConfabServer server) : IClassFixture<Conf
         var tenant = await server.NewTenantAsync();
         var before = await server.LastPositionAsync(tenant.Id);
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => Database.WriteAsync(async db =>
+        await Assert.ThrowsAsync<InvalidOperationException>(() => server.Database.WriteAsync(async db =>
         {
-            await Log.ToConversationAsync(db, tenant.Id, "c_none", "test.step", new { step = "at once" });
+            await server.EventLog.ToConversationAsync(db, tenant.Id, "c_none", "test.step", new { step = "at once" });
             db.AtClose(async batch =>
             {
                 await Task.Delay(20);
@@ -81,10 +74,10 @@ public sealed class ClosingAppendTests(ConfabServer server) : IClassFixture<Conf
     [Fact]
     public async Task The_engine_says_when_the_event_position_column_refused_a_null()
     {
-        var failure = await Assert.ThrowsAnyAsync<DbException>(() => Database.WriteAsync(db => db.ExecuteAsync(
+        var failure = await Assert.ThrowsAnyAsync<DbException>(() => server.Database.WriteAsync(db => db.ExecuteAsync(
             "INSERT INTO events (tenant_id, position, type, payload, created_at) VALUES ('t_none', NULL, 'test.step', '{}', 0)")));
 
-        var dialect = Database.Engine.Dialect;
+        var dialect = server.Database.Engine.Dialect;
         Assert.True(dialect.IsNullRefused(failure, "events", "position"));
         Assert.False(dialect.IsNullRefused(failure, "events", "type"));
     }

@@ -3,9 +3,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Confab.Server.Storage;
 using Confab.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Confab.Tests.Http;
 
@@ -167,7 +165,7 @@ public sealed class BadInputWorld
 
     private async Task DumpTablesAsync(SortedDictionary<string, string> snapshot)
     {
-        var database = server.Services.GetRequiredService<Database>();
+        var database = server.Database;
         await using var connection = database.Engine.CreateConnection();
         await connection.OpenAsync();
 

@@ -1,4 +1,6 @@
 using System.Net.Http.Headers;
+using Confab.Server.Events;
+using Confab.Server.Storage;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -19,6 +21,12 @@ public class ConfabServer : WebApplicationFactory<Program>
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "confab-tests", Guid.NewGuid().ToString("N"));
 
     public TestClock Clock { get; } = new();
+
+    /// <summary>The server's store, for tests that read or write it directly.</summary>
+    public Database Database => Services.GetRequiredService<Database>();
+
+    /// <summary>The server's event log, for tests that append to it directly.</summary>
+    public EventLog EventLog => Services.GetRequiredService<EventLog>();
 
     private readonly TestDatabase database = new();
 

@@ -1,5 +1,3 @@
-using Confab.Server.Storage;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Confab.Tests.Infrastructure;
 
@@ -10,7 +8,7 @@ public static class EventLogReader
 {
     public static async Task<IReadOnlyList<LoggedEvent>> ReadAsync(this ConfabServer server, string tenantId, long afterPosition = 0)
     {
-        var database = server.Services.GetRequiredService<Database>();
+        var database = server.Database;
         var rows = await database.ReadAsync(db => db.QueryAsync<EventRow>(
             "SELECT position, type, conversation_id, user_id, payload FROM events WHERE tenant_id = @tenantId AND position > @afterPosition ORDER BY position",
             new { tenantId, afterPosition }));

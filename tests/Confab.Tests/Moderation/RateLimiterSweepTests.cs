@@ -1,6 +1,7 @@
 using Confab.Server.Http;
 using Confab.Server.Moderation;
 using Confab.Tests.Infrastructure;
+using Confab.Tests.Realtime;
 
 namespace Confab.Tests.Moderation;
 
@@ -26,7 +27,7 @@ public sealed class RateLimiterSweepTests
         // The sweep runs on the thread pool, started by the first take a minute after the last one.
         clock.Advance(TimeSpan.FromSeconds(11));
         Assert.Equal(429, Assert.Throws<ApiException>(() => Take(limiter, "busy")).Status);
-        await WaitForAsync(() => limiter.BucketCount == 2);
+        await Kit.EventuallyAsync(() => Task.FromResult(limiter.BucketCount == 2), TimeSpan.FromSeconds(10), "the sweep of idle buckets");
 
         for (var i = 0; i < PerUser; i++) Take(limiter, "u0");
         Assert.Equal(429, Assert.Throws<ApiException>(() => Take(limiter, "u0")).Status);
@@ -49,10 +50,4 @@ public sealed class RateLimiterSweepTests
     }
 
     private static void Take(RateLimiter limiter, string userId) => limiter.Take("t1", userId, RateLimiter.Messages, PerUser, PerTenant);
-
-    private static async Task WaitForAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!condition()) await Task.Delay(10, timeout.Token);
-    }
 }

@@ -3,10 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Confab.Contracts;
-using Confab.Server.Events;
-using Confab.Server.Storage;
 using Confab.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Confab.Tests.Storage;
 
@@ -17,20 +14,16 @@ namespace Confab.Tests.Storage;
 /// </summary>
 public sealed class GroupCommitTests(ConfabServer server) : IClassFixture<ConfabServer>
 {
-    private Database Database => server.Services.GetRequiredService<Database>();
-
-    private EventLog Log => server.Services.GetRequiredService<EventLog>();
-
     [Fact]
     public async Task A_failing_write_among_concurrent_ones_leaves_nothing_and_the_others_commit_with_gapless_positions()
     {
         var tenant = await server.NewTenantAsync();
         var before = await server.LastPositionAsync(tenant.Id);
 
-        var writes = Enumerable.Range(0, 120).Select(i => Task.Run(() => Database.WriteAsync(async db =>
+        var writes = Enumerable.Range(0, 120).Select(i => Task.Run(() => server.Database.WriteAsync(async db =>
         {
-            var position = await Log.ToConversationAsync(db, tenant.Id, "c_none", "test.written", new { i });
-            Log.ToUser(db, tenant.Id, "nobody", "test.queued", new { i });
+            var position = await server.EventLog.ToConversationAsync(db, tenant.Id, "c_none", "test.written", new { i });
+            server.EventLog.ToUser(db, tenant.Id, "nobody", "test.queued", new { i });
             if (i % 3 == 0) throw new InvalidOperationException($"write {i} fails after appending");
             return (Index: i, Position: position);
         }))).ToList();
@@ -62,17 +55,17 @@ public sealed class GroupCommitTests(ConfabServer server) : IClassFixture<Confab
 
         // The first write holds the single writer until the others have queued behind it, so they share one batch.
         var release = new TaskCompletionSource();
-        var holding = Database.WriteAsync(async db =>
+        var holding = server.Database.WriteAsync(async db =>
         {
             await release.Task;
-            Log.ToUser(db, tenant.Id, "nobody", "test.written", new { i = -1 });
+            server.EventLog.ToUser(db, tenant.Id, "nobody", "test.written", new { i = -1 });
         });
-        var writes = Enumerable.Range(0, 20).Select(i => Database.WriteAsync(async db =>
+        var writes = Enumerable.Range(0, 20).Select(i => server.Database.WriteAsync(async db =>
         {
             // SQLite answers RAISE(ROLLBACK) by rolling back the whole transaction, as it does on a full disk or an I/O error.
             // The event goes in as the write closes, so the trigger fires there.
             if (i == 10) await db.ExecuteAsync("CREATE TEMP TRIGGER doomed BEFORE INSERT ON events BEGIN SELECT RAISE(ROLLBACK, 'doomed'); END");
-            Log.ToUser(db, tenant.Id, "nobody", "test.written", new { i });
+            server.EventLog.ToUser(db, tenant.Id, "nobody", "test.written", new { i });
         })).ToList();
         release.SetResult();
         await holding;

@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using Confab.Server.Storage;
 using Confab.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Xunit.Abstractions;
 
@@ -58,7 +56,7 @@ public sealed class LockOrderTests(ConfabServer server, ITestOutputHelper output
         if (TestDatabase.UsesPostgres)
         {
             NpgsqlConnection.ClearAllPools();
-            Assert.Equal(0, await server.Services.GetRequiredService<Database>().ReadAsync(db =>
+            Assert.Equal(0, await server.Database.ReadAsync(db =>
                 db.ScalarAsync<long>("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()")));
         }
     }

@@ -1,6 +1,4 @@
-using Confab.Server.Storage;
 using Confab.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Confab.Tests.Storage;
 
@@ -13,8 +11,6 @@ public sealed class SessionSqlTests(ConfabServer server) : IClassFixture<ConfabS
 {
     private static readonly string[] Wanted = ["cat", "ann", "ann", "nobody"];
 
-    private Database Database => server.Services.GetRequiredService<Database>();
-
     public sealed class Pair
     {
         public long Number { get; init; }
@@ -24,7 +20,7 @@ public sealed class SessionSqlTests(ConfabServer server) : IClassFixture<ConfabS
     [Fact]
     public async Task Single_values_convert_to_the_type_asked_for_and_null_to_its_default()
     {
-        var (asInt, asBool, asNullable, asMissing, asText) = await Database.ReadAsync(async db => (
+        var (asInt, asBool, asNullable, asMissing, asText) = await server.Database.ReadAsync(async db => (
             await db.ScalarAsync<int>("SELECT CAST(@n AS INTEGER)", new { n = 41L + 1 }),
             (await db.QueryAsync<bool>("SELECT CAST(@n AS INTEGER)", new { n = 1L }))[0],
             await db.ScalarAsync<long?>("SELECT CAST(NULL AS INTEGER)"),
@@ -42,8 +38,8 @@ public sealed class SessionSqlTests(ConfabServer server) : IClassFixture<ConfabS
     public async Task The_same_statement_maps_rows_again_when_a_column_holds_another_type_of_value()
     {
         const string sql = "SELECT @number AS number, @label AS label";
-        var first = await Database.ReadAsync(db => db.QuerySingleOrDefaultAsync<Pair>(sql, new { number = 1L, label = (string?)null }));
-        var second = await Database.ReadAsync(db => db.QuerySingleOrDefaultAsync<Pair>(sql, new { number = 2.0, label = "two" }));
+        var first = await server.Database.ReadAsync(db => db.QuerySingleOrDefaultAsync<Pair>(sql, new { number = 1L, label = (string?)null }));
+        var second = await server.Database.ReadAsync(db => db.QuerySingleOrDefaultAsync<Pair>(sql, new { number = 2.0, label = "two" }));
 
         Assert.Equal((1L, (string?)null), (first!.Number, first.Label));
         Assert.Equal((2L, "two"), (second!.Number, second.Label));
@@ -54,11 +50,11 @@ public sealed class SessionSqlTests(ConfabServer server) : IClassFixture<ConfabS
     {
         var tenant = await server.NewTenantAsync();
         foreach (var userId in new[] { "ann", "bob", "cat" }) await tenant.UpsertUserAsync(userId);
-        var anyOf = Database.Engine.Dialect.AnyOf("@wanted");
+        var anyOf = server.Database.Engine.Dialect.AnyOf("@wanted");
 
-        var found = await Database.ReadAsync(db => db.QueryAsync<string>(
+        var found = await server.Database.ReadAsync(db => db.QueryAsync<string>(
             $"SELECT id FROM users WHERE tenant_id = @tenantId AND id {anyOf} ORDER BY id", new { tenantId = tenant.Id, wanted = Wanted }));
-        var none = await Database.ReadAsync(db => db.QueryAsync<string>(
+        var none = await server.Database.ReadAsync(db => db.QueryAsync<string>(
             $"SELECT id FROM users WHERE tenant_id = @tenantId AND id {anyOf}", new { tenantId = tenant.Id, wanted = Array.Empty<string>() }));
 
         Assert.Equal(["ann", "cat"], found);
@@ -69,11 +65,11 @@ public sealed class SessionSqlTests(ConfabServer server) : IClassFixture<ConfabS
     public async Task More_than_one_row_where_one_was_expected_fails_and_the_next_session_works()
     {
         var failure = await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            Database.ReadAsync(db => db.QuerySingleOrDefaultAsync<long>("SELECT 1 UNION ALL SELECT 2")));
+            server.Database.ReadAsync(db => db.QuerySingleOrDefaultAsync<long>("SELECT 1 UNION ALL SELECT 2")));
         Assert.Contains("more than one", failure.Message, StringComparison.OrdinalIgnoreCase);
 
         for (var i = 0; i < 40; i++)
-            Assert.Equal(i, await Database.ReadAsync(db => db.ScalarAsync<long>("SELECT CAST(@i AS INTEGER)", new { i = (long)i })));
+            Assert.Equal(i, await server.Database.ReadAsync(db => db.ScalarAsync<long>("SELECT CAST(@i AS INTEGER)", new { i = (long)i })));
     }
 
     [Fact]
@@ -82,32 +78,32 @@ public sealed class SessionSqlTests(ConfabServer server) : IClassFixture<ConfabS
         var tenant = await server.NewTenantAsync();
         await tenant.UpsertUserAsync("dup");
 
-        await Assert.ThrowsAnyAsync<Exception>(() => Database.WriteAsync(db => db.ExecuteAsync(
+        await Assert.ThrowsAnyAsync<Exception>(() => server.Database.WriteAsync(db => db.ExecuteAsync(
             "INSERT INTO users (tenant_id, id, name, role, search_key, created_at, updated_at) SELECT tenant_id, id, name, role, search_key, created_at, updated_at FROM users WHERE tenant_id = @tenantId",
             new { tenantId = tenant.Id })));
-        var renamed = await Database.WriteAsync(db => db.ExecuteAsync(
+        var renamed = await server.Database.WriteAsync(db => db.ExecuteAsync(
             "UPDATE users SET name = @name WHERE tenant_id = @tenantId AND id = 'dup'", new { tenantId = tenant.Id, name = "after" }));
 
         Assert.Equal(1, renamed);
-        Assert.Equal("after", await Database.ReadAsync(db => db.ScalarAsync<string>(
+        Assert.Equal("after", await server.Database.ReadAsync(db => db.ScalarAsync<string>(
             "SELECT name FROM users WHERE tenant_id = @tenantId AND id = 'dup'", new { tenantId = tenant.Id })));
     }
 
     [Fact]
     public async Task A_text_of_no_statement_runs_as_nothing_and_the_connections_stay_usable()
     {
-        await Database.WriteAsync(db => db.ExecuteAsync("-- nothing to do"));
-        await Database.WriteAsync(db => db.ExecuteAsync("  \n  "));
-        await Database.ReadAsync(db => db.QueryAsync<long>("/* nothing to read */"));
+        await server.Database.WriteAsync(db => db.ExecuteAsync("-- nothing to do"));
+        await server.Database.WriteAsync(db => db.ExecuteAsync("  \n  "));
+        await server.Database.ReadAsync(db => db.QueryAsync<long>("/* nothing to read */"));
 
-        Assert.Equal(3, await Database.WriteAsync(db => db.ScalarAsync<long>("SELECT CAST(@n AS INTEGER)", new { n = 3L })));
-        Assert.Equal(4, await Database.ReadAsync(db => db.ScalarAsync<long>("SELECT CAST(@n AS INTEGER)", new { n = 4L })));
+        Assert.Equal(3, await server.Database.WriteAsync(db => db.ScalarAsync<long>("SELECT CAST(@n AS INTEGER)", new { n = 3L })));
+        Assert.Equal(4, await server.Database.ReadAsync(db => db.ScalarAsync<long>("SELECT CAST(@n AS INTEGER)", new { n = 4L })));
     }
 
     [SqliteFact]
     public async Task A_name_that_only_looks_like_a_parameter_is_left_unbound()
     {
-        var value = await Database.ReadAsync(db => db.ScalarAsync<long>("SELECT 7 AS \"@x\"", new { x = 1L }));
+        var value = await server.Database.ReadAsync(db => db.ScalarAsync<long>("SELECT 7 AS \"@x\"", new { x = 1L }));
 
         Assert.Equal(7, value);
     }
@@ -117,9 +113,9 @@ public sealed class SessionSqlTests(ConfabServer server) : IClassFixture<ConfabS
     {
         var tenant = await server.NewTenantAsync();
         foreach (var userId in new[] { "ann", "bob", "cat" }) await tenant.UpsertUserAsync(userId);
-        var anyOf = Database.Engine.Dialect.AnyOf("@wanted");
+        var anyOf = server.Database.Engine.Dialect.AnyOf("@wanted");
 
-        var (found, count, pair, missing, split, unnamed) = await Database.ReadAsync(async db =>
+        var (found, count, pair, missing, split, unnamed) = await server.Database.ReadAsync(async db =>
         {
             var batch = db.Batch();
             var foundRead = batch.QueryAsync<string>(
@@ -157,7 +153,7 @@ public sealed class SessionSqlTests(ConfabServer server) : IClassFixture<ConfabS
     {
         Task<IReadOnlyList<long>>? goodRead = null;
         Task<long>? badRead = null;
-        await Assert.ThrowsAnyAsync<Exception>(() => Database.ReadAsync(async db =>
+        await Assert.ThrowsAnyAsync<Exception>(() => server.Database.ReadAsync(async db =>
         {
             var batch = db.Batch();
             goodRead = batch.QueryAsync<long>("SELECT CAST(@n AS INTEGER)", new { n = 1L });
@@ -168,13 +164,13 @@ public sealed class SessionSqlTests(ConfabServer server) : IClassFixture<ConfabS
 
         await Assert.ThrowsAnyAsync<Exception>(() => goodRead!);
         await Assert.ThrowsAnyAsync<Exception>(() => badRead!);
-        Assert.Equal(6, await Database.ReadAsync(db => db.ScalarAsync<long>("SELECT CAST(@n AS INTEGER)", new { n = 6L })));
+        Assert.Equal(6, await server.Database.ReadAsync(db => db.ScalarAsync<long>("SELECT CAST(@n AS INTEGER)", new { n = 6L })));
     }
 
     [Fact]
     public async Task A_statement_after_its_batch_ran_is_refused_and_a_batch_runs_once()
     {
-        await Database.ReadAsync(async db =>
+        await server.Database.ReadAsync(async db =>
         {
             var batch = db.Batch();
             await batch.RunAsync();
@@ -198,7 +194,7 @@ public sealed class SessionSqlTests(ConfabServer server) : IClassFixture<ConfabS
             WHERE u.tenant_id = @tenantId
             """;
 
-        var rows = await Database.ReadAsync(db => db.QueryAsync<Pair, Pair, (Pair User, Pair? Session)>(
+        var rows = await server.Database.ReadAsync(db => db.QueryAsync<Pair, Pair, (Pair User, Pair? Session)>(
             sql, (user, session) => (user, session), new { tenantId = tenant.Id }, splitOn: "number"));
 
         var (user, session) = Assert.Single(rows);

@@ -1,5 +1,4 @@
 using Confab.Server.Conversations;
-using Confab.Server.Storage;
 using Confab.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -11,8 +10,6 @@ public sealed class WriteBatchTests(ConfabServer server) : IClassFixture<ConfabS
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
-    private Database Database => server.Services.GetRequiredService<Database>();
-
     [PostgresFact]
     public async Task A_conversation_read_through_a_write_batch_is_locked_until_that_write_commits()
     {
@@ -23,7 +20,7 @@ public sealed class WriteBatchTests(ConfabServer server) : IClassFixture<ConfabS
         var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        var holder = Database.WriteAsync(async db =>
+        var holder = server.Database.WriteAsync(async db =>
         {
             try
             {
@@ -54,6 +51,6 @@ public sealed class WriteBatchTests(ConfabServer server) : IClassFixture<ConfabS
         Assert.Equal(1, await RenameAsync(tenant.Id, conversationId, ""));
     }
 
-    private Task<int> RenameAsync(string tenantId, string conversationId, string first) => Database.WriteAsync(db => db.ExecuteAsync(
+    private Task<int> RenameAsync(string tenantId, string conversationId, string first) => server.Database.WriteAsync(db => db.ExecuteAsync(
         $"{first} UPDATE conversations SET title = 'renamed' WHERE tenant_id = @tenantId AND id = @conversationId", new { tenantId, conversationId }));
 }

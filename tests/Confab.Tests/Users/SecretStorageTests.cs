@@ -1,6 +1,4 @@
-using Confab.Server.Storage;
 using Confab.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Confab.Tests.Users;
 
@@ -28,7 +26,7 @@ public sealed class SecretStorageTests(ConfabServer server) : IClassFixture<Conf
     /// <summary>Every non-null value of every table, as text.</summary>
     private async Task<List<string>> AllStoredTextAsync()
     {
-        var database = server.Services.GetRequiredService<Database>();
+        var database = server.Database;
         await using var connection = database.Engine.CreateConnection();
         await connection.OpenAsync();
         var tables = await StoreCatalog.TablesAsync(database.Engine, connection);
