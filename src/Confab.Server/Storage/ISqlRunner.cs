@@ -22,8 +22,9 @@ internal interface ISqlRunner
     Task<int> ExecuteAsync(string sql, object? args);
 
     /// <summary>
-    /// Runs these statements, keeping each one's result, then commits the transaction if <paramref name="commit"/>
-    /// says so, all in as few round trips as the engine allows. A statement that fails ends the batch uncommitted.
+    /// Runs these statements, keeping each one's result, in as few round trips as the engine allows; with
+    /// <paramref name="commit"/>, the transaction's commit goes in the same round trip (PostgreSQL; SQLite, in the
+    /// process, commits through its transaction). A statement that fails ends the batch uncommitted.
     /// </summary>
     Task RunBatchAsync(IReadOnlyList<BatchedStatement> statements, bool commit);
 }
