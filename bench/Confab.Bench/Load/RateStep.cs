@@ -38,6 +38,16 @@ public static class RateStep
 {
     private static readonly TimeSpan Drain = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long a warm-up runs. The server compiles each method fully on its first call (tiered compilation is off)
+    /// and opens pooled connections as load needs them; a step that started cold would time that, not the server.
+    /// </summary>
+    public static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(1);
+
+    /// <summary>The same sends as a step, untimed: what they deliver is not counted.</summary>
+    public static Task WarmUpAsync(IReadOnlyList<ServerUnderTest> servers, StampSenders senders, IReadOnlyList<ReceiverGroup> groups, double rate) =>
+        RunAsync(servers, senders, groups, rate, WarmUp, Stamp.WarmUpTag);
+
     public static async Task<StepResult> RunAsync(IReadOnlyList<ServerUnderTest> servers, StampSenders senders, IReadOnlyList<ReceiverGroup> groups,
         double rate, TimeSpan duration, int tag)
     {

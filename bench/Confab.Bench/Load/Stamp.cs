@@ -12,6 +12,9 @@ public readonly record struct Stamp(long SentAt, int Tag)
 {
     private static ReadOnlySpan<byte> Marker => "stamp:"u8;
 
+    /// <summary>The tag of warm-up sends: no recorder counts them (each counts only the tag it began with).</summary>
+    public const int WarmUpTag = 99;
+
     public static string Text(int tag) =>
         string.Create(CultureInfo.InvariantCulture, $"stamp:{Stopwatch.GetTimestamp()}:{tag}");
 

@@ -35,8 +35,8 @@ public static class ClusterScenario
         var receiversOnB = (await SocketFleet.ConnectAsync(nodeB, tokens[Senders..(Senders + RemoteReceivers)], 16 * 1024, _ => frame => remote.Record(frame), goLive: true)).All("receivers on node B");
         var receiversOnA = (await SocketFleet.ConnectAsync(nodeA, tokens[(Senders + RemoteReceivers)..], 16 * 1024, _ => frame => local.Record(frame), goLive: true)).All("receivers on node A");
         var senders = await StampSenders.ConnectAsync(nodeA, tokens[..Senders], room);
-        await Task.Delay(TimeSpan.FromSeconds(1));
         ReceiverGroup[] groups = [new("node B", remote, RemoteReceivers), new("node A", local, LocalReceivers)];
+        await RateStep.WarmUpAsync(deployment.Nodes, senders, groups, Rates[0].Rate);
 
         var tag = 0;
         foreach (var (name, rate) in Rates)
@@ -56,7 +56,7 @@ public static class ClusterScenario
             report.Note($"{name}: {step.Describe()}");
             report.Details[name] = step;
         }
-        report.Note("both nodes pinned to the server core; PostgreSQL unpinned; createdAt has millisecond precision and is taken before the commit, so the hop is an upper bound");
+        report.Note($"after a {RateStep.WarmUp.TotalSeconds:F0} s warm-up at the first rate (not counted); both nodes pinned to the server core; PostgreSQL unpinned; createdAt has millisecond precision and is taken before the commit, so the hop is an upper bound");
         await senders.CloseAsync();
         await SocketFleet.CloseAllAsync([.. receiversOnB, .. receiversOnA]);
         return report;

@@ -18,8 +18,6 @@ public static class FanoutScenario
     private const int ReceiveBuffer = 8 * 1024;
     private const double TargetSubscribers = 1_000;
     private const double TargetDeliveriesPerSecond = 200_000;
-    private const int WarmUpTag = 99;
-    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(1);
     private const int Bisections = 2;
 
     private sealed record Ladder(int Subscribers, TimeSpan Settled, List<StepResult> Steps)
@@ -93,7 +91,7 @@ public static class FanoutScenario
             foreach (var s in mine.Steps) report.Note($"confab {size}: {s.Describe()}");
             foreach (var s in theirs.Steps) report.Note($"ceiling {size}: {s.Describe()}");
         }
-        report.Note($"after a 1 s warm-up (not counted), steps of {step.TotalSeconds:F0} s, the rate doubling until p99 > 50 ms, a loss, or the senders fall 5 % behind, "
+        report.Note($"after a {RateStep.WarmUp.TotalSeconds:F0} s warm-up (not counted), steps of {step.TotalSeconds:F0} s, the rate doubling until p99 > 50 ms, a loss, or the senders fall 5 % behind, "
             + "then two bisections between the last rate held and the first failed; "
             + "a generator CPU near 100 % means the generator, not the server, was the limit; "
             + "lost = not delivered within 2 s of the step's end; sends are message.send frames over the socket (cheaper for the server than REST)");
@@ -111,7 +109,7 @@ public static class FanoutScenario
         var ladder = new Ladder(subscriberTokens.Length, settled, []);
         // Start where a step delivers 10,000/s, then double: a handful of steps reach any server's limit.
         var firstRate = Math.Max(5.0, 10_000.0 / subscriberTokens.Length);
-        await RateStep.RunAsync([server], senders, groups, firstRate, WarmUp, tag: WarmUpTag);
+        await RateStep.WarmUpAsync([server], senders, groups, firstRate);
         for (var rate = firstRate; ladder.Steps.Count < 12; rate *= 2)
         {
             var result = await RateStep.RunAsync([server], senders, groups, rate, step, tag: ladder.Steps.Count);
