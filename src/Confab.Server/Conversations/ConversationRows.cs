@@ -18,7 +18,8 @@ public sealed class ConversationRow
     public string? OwnerId { get; set; }
     public string? DirectKey { get; init; }
     public int MemberCount { get; set; }
-    public long LastSeq { get; init; }
+    /// <summary>The newest message's seq; a write that stores messages advances it (see <see cref="ConversationStore.SetLastSeqAsync"/>).</summary>
+    public long LastSeq { get; set; }
     public long ActivityAt { get; init; }
     public long CreatedAt { get; init; }
     public long UpdatedAt { get; set; }

@@ -103,10 +103,10 @@ public sealed class ConversationStore
         WHERE tenant_id = @TenantId AND id = @Id
         """, row);
 
-    /// <summary>Takes the next message seq of the conversation and marks it active; the row stays locked until commit.</summary>
-    public Task<long> NextSeqAsync(DbSession db, string tenantId, string id, long now) => db.ScalarAsync<long>(
-        "UPDATE conversations SET last_seq = last_seq + 1, activity_at = @now WHERE tenant_id = @tenantId AND id = @id RETURNING last_seq",
-        new { tenantId, id, now });
+    /// <summary>Records the conversation's newest message seq and marks it active.</summary>
+    public Task SetLastSeqAsync(DbSession db, string tenantId, string id, long seq, long now) => db.ExecuteAsync(
+        "UPDATE conversations SET last_seq = @seq, activity_at = @now WHERE tenant_id = @tenantId AND id = @id",
+        new { tenantId, id, seq, now });
 
     /// <summary>Deletes the conversation and its messages; the search index and attachments are emptied by their own stores first.</summary>
     public async Task DeleteAsync(DbSession db, string tenantId, string id)

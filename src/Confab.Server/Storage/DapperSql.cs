@@ -44,14 +44,22 @@ internal sealed class DapperSql(DbConnection connection, DbTransaction? transact
         // PostgreSQL skips what follows a failed statement, the COMMIT included, and the transaction is rolled back when
         // disposed. A COMMIT that ran ends the transaction, which Npgsql sees, so disposing it then rolls nothing back.
         if (commit) batch.BatchCommands.Add(CommitCommand(batch));
-        await using var reader = await batch.ExecuteReaderAsync();
-        foreach (var statement in statements)
+        await using (var reader = await batch.ExecuteReaderAsync())
         {
-            await statement.ReadAsync(reader);
-            await reader.NextResultAsync();
+            // Npgsql's reader moves past a statement that gives no result set, so only those that give one are read from it.
+            foreach (var statement in statements.Where(s => s.ReturnsRows))
+            {
+                await statement.ReadAsync(reader);
+                await reader.NextResultAsync();
+            }
+            while (await reader.NextResultAsync())
+            {
+            }
         }
-        while (await reader.NextResultAsync())
+        // Each command's count of rows changed is known once the reader went past it.
+        for (var i = 0; i < statements.Count; i++)
         {
+            if (!statements[i].ReturnsRows) statements[i].TakeChanged(batch.BatchCommands[i].RecordsAffected);
         }
     }
 

@@ -31,9 +31,8 @@ internal sealed class StatementCollector : ISqlRunner
         Add(new BatchedStatement<IReadOnlyList<TResult>>(sql, args, (runner, sql, args) => runner.QueryAsync(sql, types, map, args, splitOn),
             reader => RowSplit.AllRowsAsync(reader, types, map, splitOn)));
 
-    // Npgsql's reader moves past a statement that returns no rows, so one in a batch would put every later statement's
-    // results out of step.
-    public Task<int> ExecuteAsync(string sql, object? args) => throw new NotSupportedException("A batch carries only statements that return rows.");
+    public Task<int> ExecuteAsync(string sql, object? args) =>
+        Add(new BatchedStatement<int>(sql, args, static (runner, sql, args) => runner.ExecuteAsync(sql, args), fromReader: null));
 
     public Task RunBatchAsync(IReadOnlyList<BatchedStatement> batch, bool commit) => throw new NotSupportedException("Batches do not nest.");
 

@@ -52,6 +52,36 @@ public sealed class ClosingAppendTests(ConfabServer server) : IClassFixture<Conf
         Assert.Equal(before + 1, after);
     }
 
+    [Fact]
+    public async Task Closing_steps_that_change_rows_and_steps_that_read_them_each_get_their_own_result_in_order()
+    {
+        var tenant = await server.NewTenantAsync();
+        foreach (var userId in new[] { "ann", "bob", "cat" }) await tenant.UpsertUserAsync(userId);
+        var args = new { tenantId = tenant.Id };
+        Task<int>? renaming = null, renamingNone = null;
+        Task<long>? counting = null;
+        Task<IReadOnlyList<string>>? naming = null, returning = null;
+
+        // On PostgreSQL the changes give no result set and the reads do; they all go in one batch with the commit.
+        await server.Database.WriteAsync(db =>
+        {
+            db.AtClose(close => renaming = close.ExecuteAsync("UPDATE users SET name = 'renamed' WHERE tenant_id = @tenantId AND id <> 'cat'", args));
+            db.AtClose(close => counting = close.ScalarAsync<long>("SELECT COUNT(*) FROM users WHERE tenant_id = @tenantId AND name = 'renamed'", args));
+            db.AtClose(close => renamingNone = close.ExecuteAsync("UPDATE users SET name = 'x' WHERE tenant_id = @tenantId AND id = 'nobody'", args));
+            db.AtClose(close => naming = close.QueryAsync<string>("SELECT id FROM users WHERE tenant_id = @tenantId AND name = 'renamed' ORDER BY id", args));
+            db.AtClose(close => returning = close.QueryAsync<string>("UPDATE users SET name = 'last' WHERE tenant_id = @tenantId AND id = 'cat' RETURNING id", args));
+            return Task.CompletedTask;
+        });
+
+        Assert.Equal(2, await renaming!);
+        Assert.Equal(2, await counting!);
+        Assert.Equal(0, await renamingNone!);
+        Assert.Equal(["ann", "bob"], await naming!);
+        Assert.Equal(["cat"], await returning!);
+        var names = await server.Database.ReadAsync(db => db.QueryAsync<string>("SELECT name FROM users WHERE tenant_id = @tenantId ORDER BY id", args));
+        Assert.Equal(["renamed", "renamed", "last"], names);
+    }
+
     [PostgresFact]
     public async Task A_closing_step_that_awaits_before_its_statement_fails_its_write_before_the_commit()
     {
