@@ -12,7 +12,7 @@ public readonly record struct Stamp(long SentAt, int Tag)
 {
     private static ReadOnlySpan<byte> Marker => "stamp:"u8;
 
-    /// <summary>The tag of warm-up sends: no recorder counts them (each counts only the tag it began with).</summary>
+    /// <summary>The tag of warm-up sends: no figure counts them (a recorder counts only the tag it began with, and a warm-up's own window is thrown away).</summary>
     public const int WarmUpTag = 99;
 
     public static string Text(int tag) =>

@@ -274,20 +274,18 @@ public sealed class MessageService(
     }
 
     /// <summary>
-    /// Takes the conversation's next seq and stores the message with its attachments in the caller's transaction;
-    /// returns the row and the shared view its announcement carries (see <see cref="Announce"/>).
-    /// </summary>
-    /// <summary>
-    /// Stores a message in a conversation this write read, and so locked: the message's seq is the row's last one plus
-    /// one. What nothing in the write reads back (the message itself, the conversation's newest seq, the search entry,
-    /// unarchiving) is written when the write closes, with the commit: one round trip on PostgreSQL. The attachment links
-    /// are written at once, since the message's view reads them.
+    /// Stores a message with its attachments in a conversation this write read, and so locked: its seq is the row's last
+    /// one plus one. What nothing in the write reads back (the message itself, the conversation's newest seq, the search
+    /// entry, unarchiving) is written when the write closes, with the commit: one round trip on PostgreSQL. The
+    /// attachment links are written at once, since the view reads them. Returns the row and the shared view its
+    /// announcement carries (see <see cref="Announce"/>).
     /// </summary>
     private async Task<(MessageRow Row, Message View)> StoreAsync(WriteSession db, ConversationRow conversation, MessageRow row, IReadOnlyList<string> attachmentIds)
     {
         row.Seq = ++conversation.LastSeq;
         db.AtClose(close => conversations.SetLastSeqAsync(close, row.TenantId, conversation.Id, row.Seq, row.CreatedAt));
         db.AtClose(close => messages.InsertAsync(close, row));
+        // A closing step runs exactly one statement, and a message without text has no search entry to add.
         if (!string.IsNullOrEmpty(row.Text)) db.AtClose(close => search.AddAsync(close, row.TenantId, row.Id, row.Text));
         db.AtClose(close => members.UnarchiveAllAsync(close, row.TenantId, conversation.Id));
         await attachmentStore.LinkAsync(db, row.TenantId, conversation.Id, row.Id, attachmentIds);

@@ -47,13 +47,18 @@ internal sealed class DapperSql(DbConnection connection, DbTransaction? transact
         await using (var reader = await batch.ExecuteReaderAsync())
         {
             // Npgsql's reader moves past a statement that gives no result set, so only those that give one are read from it.
+            var positioned = true;
             foreach (var statement in statements.Where(s => s.ReturnsRows))
             {
                 await statement.ReadAsync(reader);
-                await reader.NextResultAsync();
+                positioned = await reader.NextResultAsync();
             }
-            while (await reader.NextResultAsync())
+            // A result set left over means a statement that gives one was taken for one that does not, and every read after
+            // it went to the wrong statement: a mistake in the code, made loud.
+            while (positioned)
             {
+                if (reader.FieldCount > 0) throw new InvalidOperationException("A batched statement gave a result set where none was expected.");
+                positioned = await reader.NextResultAsync();
             }
         }
         // Each command's count of rows changed is known once the reader went past it.

@@ -7,7 +7,8 @@ namespace Confab.Server.Storage;
 /// given the batch runs at most one statement, before its first await: a statement after the batch ran is an error,
 /// and a read awaited before <see cref="RunAsync"/> would wait forever. A batch made in a write reads as the write
 /// would (<see cref="DbSession.InWrite"/>): a row it reads for update is locked, by its own statement, until commit.
-/// It is not a <see cref="WriteSession"/>: nothing is written or appended through it.
+/// It is not a <see cref="WriteSession"/>: nothing is appended through it, and a write's changes go in the write
+/// itself or in its closing steps (<see cref="WriteSession.AtClose"/>), which run in a batch of the same kind.
 /// </summary>
 public sealed class ReadBatch : DbSession
 {

@@ -82,6 +82,42 @@ public sealed class ClosingAppendTests(ConfabServer server) : IClassFixture<Conf
         Assert.Equal(["renamed", "renamed", "last"], names);
     }
 
+    [Fact]
+    public async Task A_closing_step_that_fails_after_others_changed_rows_leaves_none_of_the_write()
+    {
+        var tenant = await server.NewTenantAsync();
+        await tenant.UpsertUserAsync("ann");
+        var args = new { tenantId = tenant.Id };
+        Task<long>? counting = null;
+
+        await Assert.ThrowsAnyAsync<DbException>(() => server.Database.WriteAsync(db =>
+        {
+            db.AtClose(close => close.ExecuteAsync("UPDATE users SET name = 'renamed' WHERE tenant_id = @tenantId", args));
+            db.AtClose(close => counting = close.ScalarAsync<long>("SELECT COUNT(*) FROM users WHERE tenant_id = @tenantId", args));
+            db.AtClose(close => close.ExecuteAsync("UPDATE no_such_table SET x = 1"));
+            return Task.CompletedTask;
+        }));
+
+        // On PostgreSQL the read went in the same batch, so it fails with it; SQLite had run it before the failure.
+        if (server.Database.Engine.Dialect.WritesInWith) await Assert.ThrowsAnyAsync<DbException>(() => counting!);
+        var renamed = await server.Database.ReadAsync(db => db.ScalarAsync<long>("SELECT COUNT(*) FROM users WHERE tenant_id = @tenantId AND name = 'renamed'", args));
+        Assert.Equal(0, renamed);
+    }
+
+    [PostgresFact]
+    public async Task A_statement_that_gives_rows_where_none_were_expected_fails_loudly_instead_of_shifting_the_reads_after_it()
+    {
+        var tenant = await server.NewTenantAsync();
+        await tenant.UpsertUserAsync("ann");
+        var args = new { tenantId = tenant.Id };
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => server.Database.WriteAsync(db =>
+        {
+            db.AtClose(close => close.ExecuteAsync("UPDATE users SET name = 'renamed' WHERE tenant_id = @tenantId RETURNING id", args));
+            return Task.CompletedTask;
+        }));
+    }
+
     [PostgresFact]
     public async Task A_closing_step_that_awaits_before_its_statement_fails_its_write_before_the_commit()
     {

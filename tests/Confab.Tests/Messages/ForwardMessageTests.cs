@@ -68,8 +68,12 @@ public sealed class ForwardMessageTests(ConfabServer server) : IClassFixture<Con
         Assert.Equal("look at this", comment.Str("text"));
         Assert.Equal("alice", comment.GetProperty("sender").Str("id"));
         Assert.True(!comment.TryGetProperty("forwardedFrom", out var from) || from.ValueKind == JsonValueKind.Null);
-        Assert.True(comment.GetProperty("seq").GetInt64() < forwarded.GetProperty("seq").GetInt64());
+        Assert.Equal(comment.GetProperty("seq").GetInt64() + 1, forwarded.GetProperty("seq").GetInt64());
         Assert.Equal("the original", history[0].Str("text"));
+
+        // The conversation's newest seq moved past both, so the next message follows them.
+        var next = await tenant.SendAsync(carol, target, "after the forward");
+        Assert.Equal(forwarded.GetProperty("seq").GetInt64() + 1, next.GetProperty("seq").GetInt64());
     }
 
     [Fact]
