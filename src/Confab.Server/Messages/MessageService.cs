@@ -96,11 +96,12 @@ public sealed class MessageService(
             var reads = db.Batch();
             var settingsRead = tenants.SettingsAsync(reads, poster.TenantId);
             var conversationRead = guard.FindAsync(reads, poster.TenantId, conversationId);
-            var memberRead = poster.ByBackend ? null : members.FindAsync(reads, poster.TenantId, conversationId, poster.UserId!);
+            var memberRead = poster.UserId is null ? null : members.FindAsync(reads, poster.TenantId, conversationId, poster.UserId);
             await reads.RunAsync();
             var settings = await settingsRead;
             var draft = Validate(poster, request, settings);
             var conversation = await conversationRead;
+            var member = memberRead is null ? null : await memberRead;
 
             // A retry gets the original even if the rules changed since (muted, removed, read-only): it was accepted then.
             if (draft.ClientMessageId is not null
@@ -109,7 +110,7 @@ public sealed class MessageService(
 
             if (!poster.ByBackend)
             {
-                RequireMayPost(await memberRead!, conversation, withMedia: draft.AttachmentIds.Count > 0);
+                RequireMayPost(member, conversation, withMedia: draft.AttachmentIds.Count > 0);
                 limiter.Take(poster.TenantId, poster.UserId!, RateLimiter.Messages,
                     settings.RateLimits.MessagesPerMinutePerUser, settings.RateLimits.MessagesPerMinutePerTenant);
             }
@@ -131,7 +132,8 @@ public sealed class MessageService(
                 Mentions = draft.Mentions.Count == 0 ? null : JsonSerializer.Serialize(draft.Mentions),
                 Metadata = draft.Metadata, ClientMessageId = draft.ClientMessageId, CreatedAt = Time.Now(clock),
             }, draft.AttachmentIds);
-            var own = await views.ForSenderAsync(db, poster.TenantId, poster.UserId, view);
+            var own = await views.ForSenderAsync(db, poster.TenantId, poster.UserId, view,
+                otherMembers: conversation.MemberCount - (member is null ? 0 : 1));
             Announce(db, row, view);
             NotifyMentioned(db, row, view.Sender);
             return (own, true);
@@ -220,7 +222,8 @@ public sealed class MessageService(
                 ForwardedFromConversationId = source.ForwardedFromConversationId ?? source.ConversationId,
                 ForwardedFromMessageId = source.ForwardedFromMessageId ?? source.Id,
             }, carried);
-            var own = await views.ForSenderAsync(db, caller.TenantId, caller.UserId, forwarded);
+            // The caller may post in the target, so is one of its members.
+            var own = await views.ForSenderAsync(db, caller.TenantId, caller.UserId, forwarded, otherMembers: target.MemberCount - 1);
             if (commented is { } first) Announce(db, first.Row, first.View);
             Announce(db, forwardedRow, forwarded);
             return own;

@@ -32,13 +32,14 @@ public sealed class MessageViews(
         (await BuildAsync(db, tenantId, null, [row], new Appended(row.Id, withAttachments)))[0];
 
     /// <summary>
-    /// The sender's own view of a message it just sent, from the shared one: nobody can have received or read it yet,
-    /// so its receipts need only the count of other members; the message it replies to says which reactions are the sender's.
+    /// The sender's own view of a message it just sent, from the shared one: nobody can have received or read it yet
+    /// (every member's pointers are below its seq), so its receipts need only the count of other members, which the
+    /// caller knows from the conversation it locked; the message it replies to says which reactions are the sender's.
     /// </summary>
-    public async Task<Message> ForSenderAsync(DbSession db, string tenantId, string? senderId, Message appended)
+    public async Task<Message> ForSenderAsync(DbSession db, string tenantId, string? senderId, Message appended, int otherMembers)
     {
         if (senderId is null) return appended;
-        var floor = (await receipts.OtherPointerFloorsAsync(db, tenantId, [appended.ConversationId], senderId)).GetValueOrDefault(appended.ConversationId) ?? PointerFloor.Nobody;
+        var floor = new PointerFloor { ConversationId = appended.ConversationId, Others = otherMembers };
         var own = OwnReceipts.For(appended.ConversationId, floor, []).Apply(appended);
         if (appended.ReplyTo is not { Reactions.Count: > 0 } replyTo) return own;
         var mine = (await reactions.ForMessagesAsync(db, tenantId, [replyTo.Id])).Where(r => r.UserId == senderId).Select(r => r.Emoji).ToHashSet(StringComparer.Ordinal);

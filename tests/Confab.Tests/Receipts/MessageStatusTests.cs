@@ -147,6 +147,10 @@ public sealed class MessageStatusTests(ConfabServer server) : IClassFixture<Conf
         foreach (var filler in fillers) await tenant.UpsertUserAsync(filler);
         var conversation = await tenant.CreateConversationAsync(alice, "group", ["bob", .. fillers]);
         var sent = await tenant.SendAsync(alice, conversation, "to everyone");
+        // The send's answer is the sender's own view: nobody has the message yet, and its receipt lists are there
+        // (empty) only where they could name readers.
+        Assert.Equal("sent", sent.StrOrNull("status"));
+        Assert.Equal(named, sent.TryGetProperty("readBy", out var readBy) && readBy.ValueKind == JsonValueKind.Array);
 
         await bob.PostJsonAsync($"/v1/conversations/{conversation}/read", new { messageIds = Ids(sent.Str("id")) }).ExpectJson(200, 204);
 
