@@ -151,6 +151,16 @@ public sealed class MessageStatusTests(ConfabServer server) : IClassFixture<Conf
         // (empty) only where they could name readers.
         Assert.Equal("sent", sent.StrOrNull("status"));
         Assert.Equal(named, sent.TryGetProperty("readBy", out var readBy) && readBy.ValueKind == JsonValueKind.Array);
+        // The same for a forward into the conversation, for the tenant's backend sending as a member, and as a user
+        // who is not one (one more other member).
+        var forwarded = await alice.PostJsonAsync($"/v1/conversations/{conversation}/messages/{sent.Str("id")}/forward",
+            new { targetConversationId = conversation }).ExpectJson(201);
+        Assert.Equal(named, forwarded.TryGetProperty("readBy", out var forwardedReadBy) && forwardedReadBy.ValueKind == JsonValueKind.Array);
+        var asMember = await tenant.Backend.PostJsonAsync($"/server/v1/conversations/{conversation}/messages", new { text = "from the backend", senderId = "alice" }).ExpectJson(201);
+        Assert.Equal(named, asMember.TryGetProperty("readBy", out var memberReadBy) && memberReadBy.ValueKind == JsonValueKind.Array);
+        await tenant.UpsertUserAsync("outsider");
+        var asOutsider = await tenant.Backend.PostJsonAsync($"/server/v1/conversations/{conversation}/messages", new { text = "from outside", senderId = "outsider" }).ExpectJson(201);
+        Assert.Equal(others + 1 <= MessageViews.ReceiptDetailMemberLimit, asOutsider.TryGetProperty("readBy", out var outsiderReadBy) && outsiderReadBy.ValueKind == JsonValueKind.Array);
 
         await bob.PostJsonAsync($"/v1/conversations/{conversation}/read", new { messageIds = Ids(sent.Str("id")) }).ExpectJson(200, 204);
 
