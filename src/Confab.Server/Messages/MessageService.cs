@@ -90,18 +90,21 @@ public sealed class MessageService(
     public Task<(Message Message, bool Created)> SendAsync(Poster poster, string conversationId, SendMessageRequest request) =>
         database.WriteAsync(async db =>
         {
-            // The tenant's settings, the conversation (locked, as in any write) and the sender's membership are read
-            // together, one round trip on PostgreSQL; what they say is checked in the same order as ever. A request that
-            // then fails validation has taken the conversation's lock too, for a moment, and rolls back.
+            // The tenant's settings, the conversation (locked, as in any write), the sender's membership and the sender
+            // (for the message's view) are read together, one round trip on PostgreSQL; what they say is checked in the
+            // same order as ever. A request that then fails validation has taken the conversation's lock too, for a
+            // moment, and rolls back.
             var reads = db.Batch();
             var settingsRead = tenants.SettingsAsync(reads, poster.TenantId);
             var conversationRead = guard.FindAsync(reads, poster.TenantId, conversationId);
             var memberRead = poster.UserId is null ? null : members.FindAsync(reads, poster.TenantId, conversationId, poster.UserId);
+            var senderRead = poster.UserId is null ? null : users.FindManyAsync(reads, poster.TenantId, [poster.UserId]);
             await reads.RunAsync();
             var settings = await settingsRead;
             var draft = Validate(poster, request, settings);
             var conversation = await conversationRead;
             var member = memberRead is null ? null : await memberRead;
+            var sender = senderRead is null ? [] : await senderRead;
 
             // A retry gets the original even if the rules changed since (muted, removed, read-only): it was accepted then.
             if (draft.ClientMessageId is not null
@@ -114,7 +117,7 @@ public sealed class MessageService(
                 limiter.Take(poster.TenantId, poster.UserId!, RateLimiter.Messages,
                     settings.RateLimits.MessagesPerMinutePerUser, settings.RateLimits.MessagesPerMinutePerTenant);
             }
-            else if (poster.UserId is not null && await users.FindAsync(db, poster.TenantId, poster.UserId) is null)
+            else if (poster.UserId is not null && sender.GetValueOrDefault(poster.UserId) is not { DeletedAt: null })
                 throw ApiException.BadRequest(ErrorCodes.UserNotFound, "senderId names no user of this tenant.");
 
             if (draft.ReplyToId is not null && (!Check.IsGeneratedId(draft.ReplyToId) || await messages.FindAsync(db, poster.TenantId, conversationId, draft.ReplyToId) is null))
@@ -131,7 +134,7 @@ public sealed class MessageService(
                 Kind = kind, Text = draft.Text, ReplyToId = draft.ReplyToId,
                 Mentions = draft.Mentions.Count == 0 ? null : JsonSerializer.Serialize(draft.Mentions),
                 Metadata = draft.Metadata, ClientMessageId = draft.ClientMessageId, CreatedAt = Time.Now(clock),
-            }, draft.AttachmentIds);
+            }, draft.AttachmentIds, sender);
             var own = await views.ForSenderAsync(db, poster.TenantId, poster.UserId, view,
                 otherMembers: conversation.MemberCount - (member is null ? 0 : 1));
             Announce(db, row, view);
@@ -213,7 +216,7 @@ public sealed class MessageService(
             {
                 TenantId = caller.TenantId, Id = Ids.New(clock), ConversationId = targetId, SenderId = caller.UserId,
                 Kind = MessageKinds.Text, Text = comment, CreatedAt = now,
-            }, []);
+            }, [], knownPeople: null);
             var (forwardedRow, forwarded) = await StoreAsync(db, target, new MessageRow
             {
                 TenantId = caller.TenantId, Id = Ids.New(clock), ConversationId = targetId, SenderId = caller.UserId,
@@ -221,7 +224,7 @@ public sealed class MessageService(
                 ForwardedFromUserId = source.ForwardedFromUserId ?? source.SenderId,
                 ForwardedFromConversationId = source.ForwardedFromConversationId ?? source.ConversationId,
                 ForwardedFromMessageId = source.ForwardedFromMessageId ?? source.Id,
-            }, carried);
+            }, carried, knownPeople: null);
             // The caller may post in the target, so is one of its members.
             var own = await views.ForSenderAsync(db, caller.TenantId, caller.UserId, forwarded, otherMembers: target.MemberCount - 1);
             if (commented is { } first) Announce(db, first.Row, first.View);
@@ -283,7 +286,8 @@ public sealed class MessageService(
     /// attachment links are written at once, since the view reads them. Returns the row and the shared view its
     /// announcement carries (see <see cref="Announce"/>).
     /// </summary>
-    private async Task<(MessageRow Row, Message View)> StoreAsync(WriteSession db, ConversationRow conversation, MessageRow row, IReadOnlyList<string> attachmentIds)
+    private async Task<(MessageRow Row, Message View)> StoreAsync(
+        WriteSession db, ConversationRow conversation, MessageRow row, IReadOnlyList<string> attachmentIds, IReadOnlyDictionary<string, UserRow>? knownPeople)
     {
         row.Seq = ++conversation.LastSeq;
         db.AtClose(close => conversations.SetLastSeqAsync(close, row.TenantId, conversation.Id, row.Seq, row.CreatedAt));
@@ -292,7 +296,7 @@ public sealed class MessageService(
         if (!string.IsNullOrEmpty(row.Text)) db.AtClose(close => search.AddAsync(close, row.TenantId, row.Id, row.Text));
         db.AtClose(close => members.UnarchiveAllAsync(close, row.TenantId, conversation.Id));
         await attachmentStore.LinkAsync(db, row.TenantId, conversation.Id, row.Id, attachmentIds);
-        var view = await views.BuildAppendedAsync(db, row.TenantId, row, withAttachments: attachmentIds.Count > 0);
+        var view = await views.BuildAppendedAsync(db, row.TenantId, row, withAttachments: attachmentIds.Count > 0, knownPeople);
         return (row, view);
     }
 

@@ -26,10 +26,10 @@ public sealed class MessageViews(
 
     /// <summary>
     /// The shared view of a message appended in this transaction: it has no reactions or pins yet, and attachments
-    /// only if it was given some, so nothing else is read for it.
+    /// only if it was given some, so nothing else is read for it; nor are the people the caller already read (its sender).
     /// </summary>
-    public async Task<Message> BuildAppendedAsync(DbSession db, string tenantId, MessageRow row, bool withAttachments) =>
-        (await BuildAsync(db, tenantId, null, [row], new Appended(row.Id, withAttachments)))[0];
+    public async Task<Message> BuildAppendedAsync(DbSession db, string tenantId, MessageRow row, bool withAttachments, IReadOnlyDictionary<string, UserRow>? knownPeople) =>
+        (await BuildAsync(db, tenantId, null, [row], new Appended(row.Id, withAttachments, knownPeople)))[0];
 
     /// <summary>
     /// The sender's own view of a message it just sent, from the shared one: nobody can have received or read it yet
@@ -73,7 +73,9 @@ public sealed class MessageViews(
         var reactionsRead = reactions.ForMessagesAsync(marking, tenantId, markable);
         var pinnedRead = pins.PinnedAmongAsync(marking, tenantId, markable);
         var attachedRead = attachments.ForMessagesAsync(marking, tenantId, appended is { WithAttachments: false } ? markable : live);
-        var authorsRead = users.FindManyAsync(marking, tenantId, rows.Concat(replies.Values).SelectMany(r => new[] { r.SenderId, r.ForwardedFromUserId }).OfType<string>());
+        var known = appended?.KnownPeople;
+        var authorsRead = users.FindManyAsync(marking, tenantId, rows.Concat(replies.Values)
+            .SelectMany(r => new[] { r.SenderId, r.ForwardedFromUserId }).OfType<string>().Where(id => known?.ContainsKey(id) != true));
         var floorsRead = ownFrom.Count == 0 ? Task.FromResult<Dictionary<string, PointerFloor>>([]) : receipts.OtherPointerFloorsAsync(marking, tenantId, ownFrom.Keys, viewerId!);
         var movesRead = ownFrom.Count == 0
             ? Task.FromResult<IReadOnlyList<ReceiptMove>>([])
@@ -83,6 +85,10 @@ public sealed class MessageViews(
             .GroupBy(r => r.MessageId, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.GroupBy(r => r.Emoji, StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
         var people = await authorsRead;
+        if (known is not null)
+        {
+            foreach (var (id, person) in known) people.TryAdd(id, person);
+        }
         // The reactors shown who are not authors too: one more read, only for a page with reactions.
         foreach (var (id, reactor) in await users.FindManyAsync(db, tenantId, reactionsByMessage.Values
             .SelectMany(emojis => emojis.SelectMany(e => e.Take(ReactionUsersShown).Select(r => r.UserId))).Where(id => !people.ContainsKey(id))))
@@ -110,8 +116,8 @@ public sealed class MessageViews(
         row.ClientMessageId, UserRow.ParseJson(row.Metadata),
         Time.FromMillis(row.CreatedAt), Time.FromMillis(row.UpdatedAt), Time.FromMillis(row.EditedAt), Time.FromMillis(row.DeletedAt));
 
-    /// <summary>A message appended in the current transaction, and whether it was given attachments.</summary>
-    private sealed record Appended(string Id, bool WithAttachments);
+    /// <summary>A message appended in the current transaction, whether it was given attachments, and the people already read for it.</summary>
+    private sealed record Appended(string Id, bool WithAttachments, IReadOnlyDictionary<string, UserRow>? KnownPeople);
 
     /// <summary>What a page's messages carry besides their rows: the people they name, their reactions, pins and attachments.</summary>
     private sealed record Marks(

@@ -101,6 +101,10 @@ public sealed class ServerApiMessageTests(ConfabServer server) : IClassFixture<C
 
         var unknownSender = await tenant.Backend.PostJsonAsync($"/server/v1/conversations/{conversation}/messages", new { text = "x", senderId = "ghost" });
         Assert.True((int)unknownSender.StatusCode is 400 or 404, $"Expected 400 or 404 but got {(int)unknownSender.StatusCode}");
+        await tenant.UpsertUserAsync("carol");
+        await tenant.Backend.DeleteAsync("/server/v1/users/carol?messages=keep").Expect(204);
+        await tenant.Backend.PostJsonAsync($"/server/v1/conversations/{conversation}/messages", new { text = "x", senderId = "carol" })
+            .ExpectProblem(400, "USER_NOT_FOUND");
         await tenant.Backend.PostJsonAsync("/server/v1/conversations/01JZZZZZZZZZZZZZZZZZZZZZZZ/messages", new { text = "x" }).ExpectProblem(404);
         Assert.Empty(await HistoryAsync(clients[0], conversation));
     }
