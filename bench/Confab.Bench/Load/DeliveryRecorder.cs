@@ -30,15 +30,15 @@ public sealed class DeliveryRecorder(bool sinceCreated = false)
         Volatile.Write(ref tag, newTag);
     }
 
-    /// <summary>Records the frame when it is a stamped message; says whether it was one (any tag).</summary>
-    public bool Record(ReadOnlySpan<byte> frame)
+    /// <summary>Records the frame when it is a stamped message of the current tag; the stamp of any stamped message, else null.</summary>
+    public Stamp? Record(ReadOnlySpan<byte> frame)
     {
-        if (!FrameScan.IsType(frame, FrameScan.MessageCreated) || !Stamp.TryFind(frame, out var stamp)) return false;
-        if (stamp.Tag != Tag) return true;
+        if (!FrameScan.IsType(frame, FrameScan.MessageCreated) || !Stamp.TryFind(frame, out var stamp)) return null;
+        if (stamp.Tag != Tag) return stamp;
         Latencies.Add(stamp.ElapsedMilliseconds);
         if (SinceCreated is not null && CreatedAt(frame) is { } createdAt)
             SinceCreated.Add((DateTimeOffset.UtcNow - createdAt).TotalMilliseconds);
-        return true;
+        return stamp;
     }
 
     /// <summary>The message's own <c>createdAt</c>: the frame's last one (a quoted message's comes before it).</summary>

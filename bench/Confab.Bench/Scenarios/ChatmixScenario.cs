@@ -142,7 +142,7 @@ public static class ChatmixScenario
             return;
         }
         if (!FrameScan.IsType(frame, FrameScan.MessageCreated) || FrameScan.StringAfter(frame, SenderIdMarker).SequenceEqual(me)) return;
-        if (!chat.Deliveries.Record(frame) || !Stamp.TryFind(frame, out var stamp)) return;
+        if (chat.Deliveries.Record(frame) is not { } stamp) return;
         var messageId = Encoding.UTF8.GetString(FrameScan.StringAfter(frame, MessageIdMarker));
         if (socketOf[user] is { } socket) _ = MarkReadAsync(chat, socket, conversationId, messageId, warmingUp: stamp.Tag == Stamp.WarmUpTag);
     }

@@ -27,31 +27,31 @@ public sealed class RateLimiter(TimeProvider clock)
     public void Take(string tenantId, string userId, string kind, int perMinutePerUser, int perMinutePerTenant)
     {
         SweepIfDue();
-        while (true)
-        {
-            var tenantBucket = buckets.GetOrAdd((tenantId, "", kind), _ => new Bucket(perMinutePerTenant, clock.GetUtcNow()));
-            lock (tenantBucket)
-            {
-                if (tenantBucket.Dropped) continue;
-                Refill(tenantBucket, perMinutePerTenant);
-                if (tenantBucket.Tokens < 1) throw Refusal($"{kind} in this tenant", perMinutePerTenant, tenantBucket);
-                Take(tenantId, userId, kind, perMinutePerUser);
-                tenantBucket.Tokens -= 1;
-                return;
-            }
-        }
+        TakeFrom(new Limit((tenantId, "", kind), perMinutePerTenant), new Limit((tenantId, userId, kind), perMinutePerUser));
     }
 
-    private void Take(string tenantId, string userId, string kind, int perMinute)
+    /// <summary>One bucket's key (the tenant's own has no user) and its per-minute limit.</summary>
+    private readonly record struct Limit((string Tenant, string User, string Kind) Key, int PerMinute)
+    {
+        public string What => Key.User == "" ? $"{Key.Kind} in this tenant" : Key.Kind;
+    }
+
+    /// <summary>
+    /// Takes a token from <paramref name="limit"/>'s bucket, having first taken one from <paramref name="inner"/>'s (if
+    /// any) while this bucket stays locked, so that a refusal by either takes from neither. A bucket the sweep dropped
+    /// in the meantime is replaced by a new one.
+    /// </summary>
+    private void TakeFrom(Limit limit, Limit? inner)
     {
         while (true)
         {
-            var bucket = buckets.GetOrAdd((tenantId, userId, kind), _ => new Bucket(perMinute, clock.GetUtcNow()));
+            var bucket = buckets.GetOrAdd(limit.Key, static (_, state) => new Bucket(state.PerMinute, state.Now), (limit.PerMinute, Now: clock.GetUtcNow()));
             lock (bucket)
             {
                 if (bucket.Dropped) continue;
-                Refill(bucket, perMinute);
-                if (bucket.Tokens < 1) throw Refusal(kind, perMinute, bucket);
+                Refill(bucket, limit.PerMinute);
+                if (bucket.Tokens < 1) throw Refusal(limit.What, limit.PerMinute, bucket);
+                if (inner is { } first) TakeFrom(first, null);
                 bucket.Tokens -= 1;
                 return;
             }

@@ -21,9 +21,6 @@ public class DbSession
         Dialect = dialect;
     }
 
-    /// <summary>How this session's statements run.</summary>
-    private protected ISqlRunner Runner => sql;
-
     /// <summary>The engine's spelling of the SQL that is not portable.</summary>
     public ISqlDialect Dialect { get; }
 

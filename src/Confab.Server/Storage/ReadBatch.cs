@@ -8,7 +8,7 @@ namespace Confab.Server.Storage;
 /// and a read awaited before <see cref="RunAsync"/> would wait forever. A batch made in a write reads as the write
 /// would (<see cref="DbSession.InWrite"/>): a row it reads for update is locked, by its own statement, until commit.
 /// It is not a <see cref="WriteSession"/>: nothing is appended through it, and a write's changes go in the write
-/// itself or in its closing steps (<see cref="WriteSession.AtClose"/>), which run in a batch of the same kind.
+/// itself or in its closing steps (<see cref="WriteSession.AtClose"/>), which run in such a batch, committed with it.
 /// </summary>
 public sealed class ReadBatch : DbSession
 {
@@ -29,6 +29,12 @@ public sealed class ReadBatch : DbSession
 
     public override bool InWrite => inWrite;
 
+    /// <summary>How many statements were given the batch so far.</summary>
+    internal int StatementCount => collector.Count;
+
     /// <summary>Runs the statements collected; each one's task then has its result, or the batch's error.</summary>
-    public Task RunAsync() => collector.RunOnAsync(runner, commit: false);
+    public Task RunAsync() => RunAsync(commit: false);
+
+    /// <summary>Runs the statements collected, then commits the write with them if <paramref name="commit"/> (a write's closing steps).</summary>
+    internal Task RunAsync(bool commit) => collector.RunOnAsync(runner, commit);
 }

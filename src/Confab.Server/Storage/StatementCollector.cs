@@ -2,8 +2,8 @@ namespace Confab.Server.Storage;
 
 /// <summary>
 /// A runner that takes statements instead of running them, then runs all it took together (<see cref="RunOnAsync"/>):
-/// each statement's task completes once they all ran. Behind a <see cref="ReadBatch"/> and a write's closing
-/// statements (<see cref="WriteSession.AtClose"/>). Work run on it issues at most one statement, before its first
+/// each statement's task completes once they all ran. Behind a <see cref="ReadBatch"/>, which also carries a write's
+/// closing statements (<see cref="WriteSession.AtClose"/>). Work run on it issues at most one statement, before its first
 /// await: a statement after the batch ran is an error, and one awaited before it ran would wait forever.
 /// </summary>
 internal sealed class StatementCollector : ISqlRunner

@@ -60,17 +60,16 @@ public sealed class WriteSession : DbSession
             return;
         }
         var steps = TakeClosingSteps()!;
-        var collector = new StatementCollector();
-        var batch = new ClosingBatch(collector, Dialect);
+        var batch = Batch();
         var running = steps.Select(step => step(batch)).ToList();
         // Checked before anything is sent: a step that broke the rule must fail its write, not follow a commit.
         var early = running.FirstOrDefault(step => step.IsCompleted);
         if (early is not null) await early;
-        if (early is not null || collector.Count != steps.Count)
+        if (early is not null || batch.StatementCount != steps.Count)
             throw new InvalidOperationException("A closing step runs exactly one statement, before its first await.");
         try
         {
-            await collector.RunOnAsync(Runner, commit);
+            await batch.RunAsync(commit);
         }
         catch (Exception)
         {
@@ -83,12 +82,6 @@ public sealed class WriteSession : DbSession
             closingNow = false;
         }
         await Task.WhenAll(running);
-    }
-
-    /// <summary>The session closing steps run on where their statements go with the commit: part of the write, like the write's own.</summary>
-    private sealed class ClosingBatch(StatementCollector collector, ISqlDialect dialect) : DbSession(collector, dialect)
-    {
-        public override bool InWrite => true;
     }
 
     private List<Func<DbSession, Task>>? TakeClosingSteps()
