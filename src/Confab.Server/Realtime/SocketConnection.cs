@@ -15,8 +15,9 @@ namespace Confab.Server.Realtime;
 /// durable events wait until the first resume ends or <see cref="GoLive"/> starts the stream right after the
 /// ready seq;</item>
 /// <item>a resume replays the log after its <c>since</c> while live events wait, then sends what waited,
-/// skipping what the replay already sent; a resume from before the point the stream went live would leave
-/// a gap, so it is refused and the connection closes, and the client reconnects and resumes first.</item>
+/// skipping what the replay already sent; a resume from before the point the stream went live is served while
+/// no durable event went out live yet, and once one did it would leave a gap, so it is refused and the
+/// connection closes, and the client reconnects and resumes first.</item>
 /// </list>
 /// Every write to the queue happens under the lock, so the queue order is the seq order. Overflowing the
 /// queue or the held list closes the socket with 1013; the client reconnects and resumes.
@@ -144,8 +145,14 @@ public sealed class SocketConnection(WebSocket socket, SharedSocketStream transp
         lock (gate)
         {
             if (liveFrom is { } from && since < from)
-                throw ApiException.Conflict(ErrorCodes.ResumeGap,
-                    $"This socket's stream began after {from}; reconnect and resume from {since} as the first request.");
+            {
+                if (lastSentSeq > from)
+                    throw ApiException.Conflict(ErrorCodes.ResumeGap,
+                        $"This socket's stream began after {from}; reconnect and resume from {since} as the first request.");
+                // Live, but no durable event went out yet: the stream can begin at since instead, whole and in order.
+                liveFrom = since;
+                lastSentSeq = since;
+            }
             held ??= [];
             replaying = true;
         }

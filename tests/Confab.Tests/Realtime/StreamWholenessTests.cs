@@ -35,6 +35,28 @@ public sealed class StreamWholenessTests(ConfabServer server) : IClassFixture<Co
     }
 
     [Fact]
+    public async Task A_late_resume_is_served_while_no_durable_event_went_out_live()
+    {
+        var tenant = await server.NewTenantAsync();
+        var (alice, _) = await Kit.UserAsync(tenant, "alice");
+        var (_, bobToken) = await Kit.UserAsync(tenant, "bob");
+        var group = await tenant.CreateConversationAsync(alice, "group", "bob");
+        var lastSeen = await server.LastPositionAsync(tenant.Id);
+        var missed = await tenant.SendAsync(alice, group, "sent while bob was away");
+
+        await using var late = await Device.ConnectQuietAsync(server, bobToken, "bob");
+        await late.AckedAsync("ping");
+        var replay = await late.ResumeAsync(lastSeen);
+        var replayed = Assert.Single(replay, f => Kit.Type(f) == "message.created");
+        Assert.Equal(missed.Str("id"), Kit.Payload(replayed).Str("id"));
+        Assert.Contains(replay, f => Kit.Type(f) == "resumed");
+
+        var live = await tenant.SendAsync(alice, group, "live");
+        var delivered = await late.MessageCreatedAsync(live.Str("id"));
+        late.AssertDurableExactly([Kit.Seq(replayed), Kit.Seq(delivered)], after: lastSeen);
+    }
+
+    [Fact]
     public async Task Membership_changed_while_nobody_of_the_tenant_was_connected_routes_correctly_afterwards()
     {
         var tenant = await server.NewTenantAsync();
