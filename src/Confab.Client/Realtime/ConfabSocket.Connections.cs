@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace Confab.Client;
 
 /// <summary>
-/// The connection loop: serves one connection at a time (resume on ready, events through the cursor, answers to
+/// The connection loop: serves one connection at a time (resume at once or on ready, events through the cursor, answers to
 /// requests), reconnects with backoff when it drops, and closes the socket for good on dispose or a refused token.
 /// </summary>
 public sealed partial class ConfabSocket
@@ -68,14 +68,20 @@ public sealed partial class ConfabSocket
         try
         {
             long readySeq = 0;
+            // Resuming from a seq already known needs nothing from the ready frame: sent at once, the resume is the
+            // server's first request however slow the way back is (one that arrived after the server had gone live
+            // without it, a second after ready, could be refused, and this connection would be of no use).
+            var resumeSent = cursor.Last is { } known && await SendResumeAsync(connection, known).ConfigureAwait(false);
+            // Durable events wait for the resume's outcome: had the server gone live before it came, and refused it,
+            // those events came after a gap, and taking them would move the cursor past events never delivered.
+            List<Frame>? heldUntilResumed = [];
             while (await connection.ReceiveAsync(stopping.Token).ConfigureAwait(false) is { } frame)
             {
                 switch (frame.Type)
                 {
                     case FrameTypes.Ready:
                         readySeq = frame.ReadySeq();
-                        var resume = new JsonObject { ["since"] = cursor.ResumeFrom(readySeq) };
-                        await connection.SendAsync(Frame.Request(FrameTypes.Resume, ResumeRequestId, resume), stopping.Token).ConfigureAwait(false);
+                        if (!resumeSent) resumeSent = await SendResumeAsync(connection, cursor.ResumeFrom(readySeq)).ConfigureAwait(false);
                         break;
                     case FrameTypes.Ack when frame.RequestId == ResumeRequestId:
                         break;
@@ -83,10 +89,12 @@ public sealed partial class ConfabSocket
                         // The server refused or failed the resume: this connection is of no use; the caller reconnects.
                         return false;
                     case FrameTypes.Resumed:
+                        DeliverHeld(ref heldUntilResumed);
                         caughtUp = true;
                         await CaughtUpAsync(connection).ConfigureAwait(false);
                         break;
                     case EventTypes.ResyncRequired:
+                        DeliverHeld(ref heldUntilResumed);
                         cursor.Resynced(readySeq);
                         events.Writer.TryWrite(frame.ToEvent());
                         caughtUp = true;
@@ -96,7 +104,8 @@ public sealed partial class ConfabSocket
                         pending.Answer(frame);
                         break;
                     default:
-                        if (frame.Seq is not { } seq || cursor.Advance(seq)) events.Writer.TryWrite(frame.ToEvent());
+                        if (frame.Seq is not null && heldUntilResumed is not null) heldUntilResumed.Add(frame);
+                        else Deliver(frame);
                         break;
                 }
             }
@@ -111,6 +120,24 @@ public sealed partial class ConfabSocket
             Disconnected(connection);
         }
         return caughtUp;
+    }
+
+    /// <summary>Hands the app an event, unless its seq is one the cursor has passed.</summary>
+    private void Deliver(Frame frame)
+    {
+        if (frame.Seq is not { } seq || cursor.Advance(seq)) events.Writer.TryWrite(frame.ToEvent());
+    }
+
+    private void DeliverHeld(ref List<Frame>? held)
+    {
+        foreach (var frame in held ?? []) Deliver(frame);
+        held = null;
+    }
+
+    private async Task<bool> SendResumeAsync(WebSocketConnection connection, long since)
+    {
+        await connection.SendAsync(Frame.Request(FrameTypes.Resume, ResumeRequestId, new JsonObject { ["since"] = since }), stopping.Token).ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>The connection has resumed: subscriptions are restored, then requests may go out.</summary>

@@ -5,7 +5,8 @@ namespace Confab.Tests.Client;
 
 /// <summary>
 /// A WebSocket factory for <see cref="Confab.Client.ConfabSocketOptions.WebSocketFactory"/> that lets a test cut the
-/// latest connection as a network failure would, and swallow outgoing frames so they are never answered.
+/// latest connection as a network failure would, swallow outgoing frames so they are never answered, and slow a
+/// connection's first frame either way.
 /// </summary>
 public sealed class ControlledWebSockets
 {
@@ -15,6 +16,12 @@ public sealed class ControlledWebSockets
 
     /// <summary>Outgoing frames (as text) for which this is true are dropped instead of sent.</summary>
     public Func<string, bool> Swallow { get; set; } = _ => false;
+
+    /// <summary>How long the first frame of a connection opened from now on (the server's ready) takes to reach the client, as on a slow link.</summary>
+    public TimeSpan FirstFrameDelay { get; set; }
+
+    /// <summary>How long the first frame the client sends on the next connection opened (its resume) takes to reach the server; that connection only.</summary>
+    public TimeSpan NextFirstSendDelay { get; set; }
 
     public int OpenedCount
     {
@@ -41,7 +48,8 @@ public sealed class ControlledWebSockets
             inner.Dispose();
             throw;
         }
-        var socket = new ControlledWebSocket(inner, text => Swallow(text));
+        var socket = new ControlledWebSocket(inner, text => Swallow(text), FirstFrameDelay, NextFirstSendDelay);
+        NextFirstSendDelay = TimeSpan.Zero;
         lock (gate) opened.Add(socket);
         return socket;
     }
@@ -68,8 +76,11 @@ public sealed class ControlledWebSockets
     }
 }
 
-public sealed class ControlledWebSocket(ClientWebSocket inner, Func<string, bool> swallow) : WebSocket
+public sealed class ControlledWebSocket(ClientWebSocket inner, Func<string, bool> swallow, TimeSpan firstFrameDelay, TimeSpan firstSendDelay) : WebSocket
 {
+    private int received;
+    private int sent;
+
     public override WebSocketCloseStatus? CloseStatus => inner.CloseStatus;
     public override string? CloseStatusDescription => inner.CloseStatusDescription;
     public override WebSocketState State => inner.State;
@@ -83,17 +94,35 @@ public sealed class ControlledWebSocket(ClientWebSocket inner, Func<string, bool
     public override Task CloseOutputAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken) =>
         inner.CloseOutputAsync(closeStatus, statusDescription, cancellationToken);
 
-    public override Task<WebSocketReceiveResult> ReceiveAsync(ArraySegment<byte> buffer, CancellationToken cancellationToken) =>
-        inner.ReceiveAsync(buffer, cancellationToken);
+    public override async Task<WebSocketReceiveResult> ReceiveAsync(ArraySegment<byte> buffer, CancellationToken cancellationToken)
+    {
+        await DelayFirstAsync(cancellationToken);
+        return await inner.ReceiveAsync(buffer, cancellationToken);
+    }
 
-    public override ValueTask<ValueWebSocketReceiveResult> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
-        inner.ReceiveAsync(buffer, cancellationToken);
+    public override async ValueTask<ValueWebSocketReceiveResult> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        await DelayFirstAsync(cancellationToken);
+        return await inner.ReceiveAsync(buffer, cancellationToken);
+    }
 
-    public override Task SendAsync(ArraySegment<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken) =>
-        swallow(Encoding.UTF8.GetString(buffer)) ? Task.CompletedTask : inner.SendAsync(buffer, messageType, endOfMessage, cancellationToken);
+    private Task DelayFirstAsync(CancellationToken cancellationToken) =>
+        Interlocked.Increment(ref received) == 1 && firstFrameDelay > TimeSpan.Zero ? Task.Delay(firstFrameDelay, cancellationToken) : Task.CompletedTask;
 
-    public override ValueTask SendAsync(ReadOnlyMemory<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken) =>
-        swallow(Encoding.UTF8.GetString(buffer.Span)) ? ValueTask.CompletedTask : inner.SendAsync(buffer, messageType, endOfMessage, cancellationToken);
+    public override async Task SendAsync(ArraySegment<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken)
+    {
+        await DelayFirstSendAsync(cancellationToken);
+        if (!swallow(Encoding.UTF8.GetString(buffer))) await inner.SendAsync(buffer, messageType, endOfMessage, cancellationToken);
+    }
+
+    public override async ValueTask SendAsync(ReadOnlyMemory<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken)
+    {
+        await DelayFirstSendAsync(cancellationToken);
+        if (!swallow(Encoding.UTF8.GetString(buffer.Span))) await inner.SendAsync(buffer, messageType, endOfMessage, cancellationToken);
+    }
+
+    private Task DelayFirstSendAsync(CancellationToken cancellationToken) =>
+        Interlocked.Increment(ref sent) == 1 && firstSendDelay > TimeSpan.Zero ? Task.Delay(firstSendDelay, cancellationToken) : Task.CompletedTask;
 
     public override void Dispose() => inner.Dispose();
 }

@@ -2,7 +2,9 @@ using System.Net.WebSockets;
 using System.Text.Json.Nodes;
 using Confab.Client;
 using Confab.Contracts;
+using Confab.Server.Realtime;
 using Confab.Tests.Infrastructure;
+using Confab.Tests.Realtime;
 
 namespace Confab.Tests.Client;
 
@@ -52,20 +54,58 @@ public sealed class SocketReconnectTests(ConfabServer server) : IClassFixture<Co
     }
 
     [Fact]
+    public async Task A_reconnect_whose_ready_frame_comes_late_resumes_at_once_while_others_keep_sending()
+    {
+        const int Sent = 30;
+        // A message is missed while the socket is down. On the new connection the server goes live without a resume a
+        // second after ready, and ben's messages then go out live: a resume sent only once the ready frame arrived, two
+        // seconds late, would be from before that point, so it would be refused and the client would reconnect.
+        await using var down = await DroppedWhileBenSendsAsync("missed");
+        var (ben, group, sockets, ava) = down;
+        sockets.FirstFrameDelay = TimeSpan.FromSeconds(2);
+        var received = ava.CollectAsync(Sent + 1, e => e.Type == EventTypes.MessageCreated, TimeSpan.FromSeconds(30));
+        var back = ava.StateAsync(ConfabSocketState.Connected);
+        sockets.Release();
+        var sending = Task.Run(async () =>
+        {
+            for (var i = 0; i < Sent; i++)
+            {
+                await ben.Messages.SendAsync(group, new SendMessageRequest { Text = $"ben {i}" });
+                await Task.Delay(100);
+            }
+        });
+        await back;
+        await sending;
+
+        var texts = (await received).Select(e => e.AsMessage().Text).ToList();
+        Assert.Equal(["missed", .. Enumerable.Range(0, Sent).Select(i => $"ben {i}")], texts);
+        Assert.Equal(2, sockets.OpenedCount);
+    }
+
+    [Fact]
+    public async Task Live_events_that_came_before_a_refused_resume_are_not_taken_and_the_next_connection_delivers_the_gap()
+    {
+        // The resume of the next connection reaches the server four seconds late, when it has gone live without one and
+        // sent a live message: the resume is refused. The message missed while the socket was down must still come
+        // first, on the connection after, and the live one once, after it.
+        await using var down = await DroppedWhileBenSendsAsync("missed");
+        var (ben, group, sockets, ava) = down;
+        sockets.NextFirstSendDelay = TimeSpan.FromSeconds(4);
+        var received = ava.CollectAsync(2, e => e.Type == EventTypes.MessageCreated, TimeSpan.FromSeconds(20));
+        sockets.Release();
+        await Kit.EventuallyAsync(() => Task.FromResult(sockets.OpenedCount == 2), TimeSpan.FromSeconds(10), "the second connection to open");
+        await Task.Delay(SocketEndpoint.FirstRequestGrace + TimeSpan.FromMilliseconds(200));
+        await ben.Messages.SendAsync(group, new SendMessageRequest { Text = "live" });
+
+        Assert.Equal(["missed", "live"], (await received).Select(e => e.AsMessage().Text));
+        Assert.Equal(3, sockets.OpenedCount);
+    }
+
+    [Fact]
     public async Task Events_committed_while_the_socket_is_down_are_replayed_once_in_order_before_live_ones()
     {
-        var tenant = await SdkTenant.CreateAsync(server);
-        var ben = await tenant.UserAsync("ben");
-        await tenant.TokenAsync("ava");
-        var group = await SdkTenant.GroupAsync(ben, "ava");
-        var sockets = new ControlledWebSockets();
-        await using var ava = await tenant.SocketAsync("ava", Fast(sockets));
-
-        sockets.Hold();
-        var reconnecting = ava.StateAsync(ConfabSocketState.Reconnecting);
-        sockets.DropLatest();
-        await reconnecting;
-        for (var i = 0; i < 5; i++) await ben.Messages.SendAsync(group, new SendMessageRequest { Text = $"missed {i}" });
+        await using var down = await DroppedWhileBenSendsAsync([.. Enumerable.Range(0, 5).Select(i => $"missed {i}")]);
+        var (ben, group, sockets, ava) = down;
         var back = ava.StateAsync(ConfabSocketState.Connected);
         sockets.Release();
         await back;
@@ -199,6 +239,28 @@ public sealed class SocketReconnectTests(ConfabServer server) : IClassFixture<Co
         await ben.NextAsync(e => e.Type == EventTypes.Presence && e.AsPresence() is { UserId: "ava", Status: "offline" });
         await Assert.ThrowsAsync<ObjectDisposedException>(() => ava.PingAsync());
         Assert.Equal(1, sockets.OpenedCount);
+    }
+
+    /// <summary>Ava, on sockets the test controls, in a group with ben; her socket drops, new connections wait, and ben sends these meanwhile.</summary>
+    private async Task<Dropped> DroppedWhileBenSendsAsync(params string[] missed)
+    {
+        var tenant = await SdkTenant.CreateAsync(server);
+        var ben = await tenant.UserAsync("ben");
+        await tenant.TokenAsync("ava");
+        var group = await SdkTenant.GroupAsync(ben, "ava");
+        var sockets = new ControlledWebSockets();
+        var ava = await tenant.SocketAsync("ava", Fast(sockets));
+        sockets.Hold();
+        var reconnecting = ava.StateAsync(ConfabSocketState.Reconnecting);
+        sockets.DropLatest();
+        await reconnecting;
+        foreach (var text in missed) await ben.Messages.SendAsync(group, new SendMessageRequest { Text = text });
+        return new Dropped(ben, group, sockets, ava);
+    }
+
+    private sealed record Dropped(ConfabClient Ben, string Group, ControlledWebSockets Sockets, ConfabSocket Ava) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => Ava.DisposeAsync();
     }
 
     private static async Task SendManyAsync(ConfabClient sender, string conversationId, string name, int count)
