@@ -164,6 +164,20 @@ describe('the demo page, ava and ben in two tabs', () => {
     assert.match(await directWith(ben, 'ava').getByTestId('conversation-preview').textContent(), /Photo/);
   });
 
+  test("a message ben sends while ava's socket is down shows up once when it is back", async () => {
+    const whileAway = `while away ${stamp}`;
+    await ava.evaluate(() => socket.stop());
+    await ben.getByTestId('composer-input').fill(whileAway);
+    await ben.getByTestId('send-button').click();
+    await message(ben, whileAway).waitFor();
+
+    // The widget knows its last seq, so it resumes as the socket opens; the replay brings the message.
+    await ava.evaluate(() => socket.connect());
+    await ava.locator('[data-testid="connection-status"][data-state="online"]').waitFor();
+    await message(ava, whileAway).waitFor();
+    assert.equal(await message(ava, whileAway).count(), 1);
+  });
+
   test('ava sees ben go offline when he closes his tab', async () => {
     await ben.context().close();
     ben = undefined;

@@ -799,6 +799,15 @@ const socket = {
     setConnection('connecting');
     const ws = new WebSocket(url);
     this.ws = ws;
+    // Durable events wait for the resume's outcome: had the server gone live before the resume came, and refused
+    // it, they came after a gap, and taking them would move lastSeq past events never shown.
+    this.held = [];
+    this.resumeSent = false;
+    // A reconnect knows where to resume from: sent at once, the resume is the server's first request however late
+    // the ready frame comes.
+    ws.onopen = () => {
+      if (ws === this.ws && state.lastSeq !== null) this.resume();
+    };
     ws.onmessage = (event) => {
       if (ws !== this.ws) return;
       let frame;
@@ -826,6 +835,25 @@ const socket = {
     this.timer = setTimeout(() => this.connect(), delay);
   },
 
+  resume() {
+    this.ws.send(JSON.stringify({ type: 'resume', requestId: `resume-${Date.now()}`, payload: { since: state.lastSeq } }));
+    this.resumeSent = true;
+  },
+
+  // The events held while the resume ran, now that it was answered.
+  releaseHeld() {
+    const held = this.held ?? [];
+    this.held = null;
+    held.forEach((frame) => this.apply(frame));
+  },
+
+  apply(frame) {
+    if (state.lastSeq !== null && frame.seq <= state.lastSeq) return; // seen already
+    state.lastSeq = frame.seq;
+    if (state.loaded) applyEvent(frame);
+    else state.pendingEvents.push(frame);
+  },
+
   send(type, payload) {
     if (this.ws?.readyState !== WebSocket.OPEN) return false;
     this.ws.send(JSON.stringify({ type, payload }));
@@ -835,12 +863,13 @@ const socket = {
   receive(frame) {
     switch (frame.type) {
       case 'ready':
-        // The first request must be resume: durable events after `since` come first, in order.
+        // The first request must be resume (sent as the socket opened, on a reconnect): durable events after `since` come first, in order.
         this.readySeq = frame.payload.seq;
         if (state.lastSeq === null) state.lastSeq = frame.payload.seq;
-        this.ws.send(JSON.stringify({ type: 'resume', requestId: `resume-${Date.now()}`, payload: { since: state.lastSeq } }));
+        if (!this.resumeSent) this.resume();
         break;
       case 'resumed':
+        this.releaseHeld();
         this.attempts = 0;
         setConnection('online');
         // Presence is not replayed: after a drop, take a fresh look at the list.
@@ -849,6 +878,7 @@ const socket = {
         break;
       case 'resync.required':
         // Too far behind to replay: start over from REST.
+        this.releaseHeld();
         this.attempts = 0;
         state.lastSeq = this.readySeq;
         setConnection('online');
@@ -872,10 +902,8 @@ const socket = {
         break;
       default:
         if (typeof frame.seq !== 'number') break;
-        if (state.lastSeq !== null && frame.seq <= state.lastSeq) break; // seen already
-        state.lastSeq = frame.seq;
-        if (state.loaded) applyEvent(frame);
-        else state.pendingEvents.push(frame);
+        if (this.held) this.held.push(frame);
+        else this.apply(frame);
     }
   },
 };
