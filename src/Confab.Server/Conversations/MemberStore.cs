@@ -49,11 +49,16 @@ public sealed class MemberStore
         db.QueryAsync<string>("SELECT user_id FROM members WHERE tenant_id = @tenantId AND conversation_id = @conversationId", new { tenantId, conversationId });
 
     /// <summary>Everyone who shares at least one conversation with the user (the user included).</summary>
+    /// <remarks>
+    /// CROSS JOIN makes SQLite start from the user's memberships; it started from the other side, to read the user IDs
+    /// in order for DISTINCT, and so read every member of the tenant. PostgreSQL plans it as any join.
+    /// </remarks>
     public Task<IReadOnlyList<string>> PeersAsync(DbSession db, string tenantId, string userId) => db.QueryAsync<string>(
         """
         SELECT DISTINCT other.user_id FROM members mine
-        JOIN members other ON other.tenant_id = mine.tenant_id AND other.conversation_id = mine.conversation_id
+        CROSS JOIN members other
         WHERE mine.tenant_id = @tenantId AND mine.user_id = @userId
+          AND other.tenant_id = mine.tenant_id AND other.conversation_id = mine.conversation_id
         """, new { tenantId, userId });
 
     public Task<IReadOnlyList<string>> ConversationIdsOfUserAsync(DbSession db, string tenantId, string userId) =>
