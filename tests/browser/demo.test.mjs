@@ -169,13 +169,21 @@ describe('the demo page, ava and ben in two tabs', () => {
     await ava.evaluate(() => socket.stop());
     await ben.getByTestId('composer-input').fill(whileAway);
     await ben.getByTestId('send-button').click();
-    await message(ben, whileAway).waitFor();
+    // Stored (no longer pending) before ava comes back, so that it reaches her by the replay, not live.
+    await message(ben, whileAway).and(ben.locator('[data-own="true"]:not([data-status="pending"])')).waitFor();
 
-    // The widget knows its last seq, so it resumes as the socket opens; the replay brings the message.
+    // The first frame the widget sends is its resume (on a reconnect, as the socket opens).
+    const firstFrame = new Promise((resolve) => {
+      ava.on('websocket', (ws) => ws.once('framesent', (frame) => resolve(JSON.parse(frame.payload))));
+    });
+    const relisted = ava.waitForResponse((response) => new URL(response.url()).pathname === '/v1/conversations');
     await ava.evaluate(() => socket.connect());
+    assert.equal((await firstFrame).type, 'resume');
     await ava.locator('[data-testid="connection-status"][data-state="online"]').waitFor();
     await message(ava, whileAway).waitFor();
     assert.equal(await message(ava, whileAway).count(), 1);
+    // After a drop the widget lists the conversations again; the next test needs that done.
+    await relisted;
   });
 
   test('ava sees ben go offline when he closes his tab', async () => {

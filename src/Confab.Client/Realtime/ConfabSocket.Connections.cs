@@ -67,7 +67,6 @@ public sealed partial class ConfabSocket
         var caughtUp = false;
         try
         {
-            long readySeq = 0;
             // Resuming from a seq already known needs nothing from the ready frame: sent at once, the resume is the
             // server's first request however slow the way back is (one that arrived after the server had gone live
             // without it, a second after ready, could be refused, and this connection would be of no use).
@@ -80,8 +79,7 @@ public sealed partial class ConfabSocket
                 switch (frame.Type)
                 {
                     case FrameTypes.Ready:
-                        readySeq = frame.ReadySeq();
-                        if (!resumeSent) resumeSent = await SendResumeAsync(connection, cursor.ResumeFrom(readySeq)).ConfigureAwait(false);
+                        if (!resumeSent) resumeSent = await SendResumeAsync(connection, cursor.ResumeFrom(frame.PositionSeq())).ConfigureAwait(false);
                         break;
                     case FrameTypes.Ack when frame.RequestId == ResumeRequestId:
                         break;
@@ -95,7 +93,7 @@ public sealed partial class ConfabSocket
                         break;
                     case EventTypes.ResyncRequired:
                         DeliverHeld(ref heldUntilResumed);
-                        cursor.Resynced(readySeq);
+                        cursor.Resynced(frame.PositionSeq());
                         events.Writer.TryWrite(frame.ToEvent());
                         caughtUp = true;
                         await CaughtUpAsync(connection).ConfigureAwait(false);

@@ -88,7 +88,9 @@ public sealed partial class ConfabSocket : IAsyncDisposable
     /// <summary>
     /// The events, in the order they arrived: durable ones (with <see cref="ConfabEvent.Seq"/>) once each in
     /// increasing seq, ephemeral ones (typing, presence, any other frame without a seq), and
-    /// <see cref="EventTypes.ResyncRequired"/>.
+    /// <see cref="EventTypes.ResyncRequired"/>. The durable events of a resume (the replay, and any live one the
+    /// server sent before it read the resume) come once the resume is answered, so ephemeral ones that arrived
+    /// meanwhile come before them.
     /// One reader at a time; events wait in memory until read. Ends when the socket is disposed, and throws the
     /// <see cref="ConfabApiException"/> (401) when the server refuses the token on a reconnect.
     /// </summary>

@@ -28,11 +28,9 @@ internal sealed class EventCursor(long? resumeAfter)
     }
 
     /// <summary>
-    /// The missed events are gone and the app refetches: carry on from the connection's ready position,
-    /// after which the server delivers everything.
+    /// The missed events are gone (or the seq resumed from is ahead of the log, kept from before a restore) and the
+    /// app refetches: carry on from the position the server named, after which it delivers everything, even where
+    /// that is below the seq resumed from.
     /// </summary>
-    public void Resynced(long readySeq)
-    {
-        if (readySeq > last) Volatile.Write(ref last, readySeq);
-    }
+    public void Resynced(long seq) => Volatile.Write(ref last, seq);
 }

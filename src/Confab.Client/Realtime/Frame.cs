@@ -24,11 +24,11 @@ internal sealed record Frame(string Type, string? RequestId, JsonElement Payload
 
     public ConfabEvent ToEvent() => new(Type, Payload, Seq);
 
-    /// <summary>The log position a <c>ready</c> frame reports.</summary>
-    public long ReadySeq() =>
+    /// <summary>The log position a <c>ready</c> or <c>resync.required</c> frame reports.</summary>
+    public long PositionSeq() =>
         Payload.ValueKind == JsonValueKind.Object && Payload.TryGetProperty("seq", out var seq) && seq.TryGetInt64(out var value)
             ? value
-            : throw new JsonException("The ready frame has no seq.");
+            : throw new JsonException($"The {Type} frame has no seq.");
 
     /// <summary>The refusal an <c>error</c> frame carries.</summary>
     public ConfabApiException ToException()

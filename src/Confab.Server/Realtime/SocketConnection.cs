@@ -62,6 +62,8 @@ public sealed class SocketConnection(WebSocket socket, SharedSocketStream transp
     private long? liveFrom;
     private bool replaying;
     private long lastSentSeq;
+    /// <summary>Whether any durable event was queued to go out: from then on the stream cannot begin earlier.</summary>
+    private bool sentDurable;
 
     public UserCaller Caller { get; } = caller;
 
@@ -146,7 +148,7 @@ public sealed class SocketConnection(WebSocket socket, SharedSocketStream transp
         {
             if (liveFrom is { } from && since < from)
             {
-                if (lastSentSeq > from)
+                if (sentDurable)
                     throw ApiException.Conflict(ErrorCodes.ResumeGap,
                         $"This socket's stream began after {from}; reconnect and resume from {since} as the first request.");
                 // Live, but no durable event went out yet: the stream can begin at since instead, whole and in order.
@@ -276,6 +278,7 @@ public sealed class SocketConnection(WebSocket socket, SharedSocketStream transp
     {
         if (seq <= lastSentSeq) return true;
         lastSentSeq = seq;
+        sentDurable = true;
         return Enqueue(frame);
     }
 

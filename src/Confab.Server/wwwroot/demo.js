@@ -899,6 +899,9 @@ const socket = {
         break;
       case 'error':
         console.warn('Socket error', frame.payload);
+        // A failed resume leaves a stream that may have a gap: what it held is dropped with the socket, and the
+        // reconnect resumes again.
+        if (frame.requestId?.startsWith('resume-')) this.ws.close(4000, 'Resume failed');
         break;
       default:
         if (typeof frame.seq !== 'number') break;

@@ -37,7 +37,6 @@ public sealed class SocketResyncTests(ConfabServer server) : IClassFixture<Confa
             InitialReconnectDelay = TimeSpan.FromMilliseconds(50),
             WebSocketFactory = sockets.ConnectAsync,
         });
-        static bool NotEphemeral(ConfabEvent e) => e.IsDurable || e.Type == EventTypes.ResyncRequired;
         Assert.Equal(EventTypes.ResyncRequired, (await ava.NextAsync(NotEphemeral)).Type);
 
         await ben.Messages.SendAsync(group, new SendMessageRequest { Text = "fresh" });
@@ -49,4 +48,25 @@ public sealed class SocketResyncTests(ConfabServer server) : IClassFixture<Confa
         await ben.Messages.SendAsync(group, new SendMessageRequest { Text = "after the drop" });
         Assert.Equal("after the drop", (await ava.NextAsync(NotEphemeral)).AsMessage().Text);
     }
+
+    [Fact]
+    public async Task A_seq_kept_from_ahead_of_the_log_asks_for_a_resync_and_live_events_below_it_still_come()
+    {
+        var tenant = await SdkTenant.CreateAsync(server);
+        var ben = await tenant.UserAsync("ben");
+        var avaToken = await tenant.TokenAsync("ava");
+        var group = await SdkTenant.GroupAsync(ben, "ava");
+
+        // As a client would hold after the server's store was restored from a backup older than its last event.
+        await using var ava = await tenant.ConnectAsync(avaToken, new ConfabSocketOptions { ResumeAfterSeq = 1_000_000 });
+        Assert.Equal(EventTypes.ResyncRequired, (await ava.NextAsync(NotEphemeral)).Type);
+
+        await ben.Messages.SendAsync(group, new SendMessageRequest { Text = "fresh" });
+        var fresh = await ava.NextAsync(NotEphemeral);
+        Assert.Equal("fresh", fresh.AsMessage().Text);
+        Assert.True(fresh.Seq < 1_000_000);
+        Assert.Equal(fresh.Seq, ava.LastSeq);
+    }
+
+    private static bool NotEphemeral(ConfabEvent e) => e.IsDurable || e.Type == EventTypes.ResyncRequired;
 }
