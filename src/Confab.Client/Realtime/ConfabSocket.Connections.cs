@@ -70,7 +70,8 @@ public sealed partial class ConfabSocket
             // Resuming from a seq already known needs nothing from the ready frame: sent at once, the resume is the
             // server's first request however slow the way back is (one that arrived after the server had gone live
             // without it, a second after ready, could be refused, and this connection would be of no use).
-            var resumeSent = cursor.Last is { } known && await SendResumeAsync(connection, known).ConfigureAwait(false);
+            var known = cursor.Last;
+            if (known is { } since) await SendResumeAsync(connection, since).ConfigureAwait(false);
             // Durable events wait for the resume's outcome: had the server gone live before it came, and refused it,
             // those events came after a gap, and taking them would move the cursor past events never delivered.
             List<Frame>? heldUntilResumed = [];
@@ -79,7 +80,7 @@ public sealed partial class ConfabSocket
                 switch (frame.Type)
                 {
                     case FrameTypes.Ready:
-                        if (!resumeSent) resumeSent = await SendResumeAsync(connection, cursor.ResumeFrom(frame.PositionSeq())).ConfigureAwait(false);
+                        if (known is null) await SendResumeAsync(connection, cursor.ResumeFrom(frame.PositionSeq())).ConfigureAwait(false);
                         break;
                     case FrameTypes.Ack when frame.RequestId == ResumeRequestId:
                         break;
@@ -132,11 +133,8 @@ public sealed partial class ConfabSocket
         held = null;
     }
 
-    private async Task<bool> SendResumeAsync(WebSocketConnection connection, long since)
-    {
-        await connection.SendAsync(Frame.Request(FrameTypes.Resume, ResumeRequestId, new JsonObject { ["since"] = since }), stopping.Token).ConfigureAwait(false);
-        return true;
-    }
+    private Task SendResumeAsync(WebSocketConnection connection, long since) =>
+        connection.SendAsync(Frame.Request(FrameTypes.Resume, ResumeRequestId, new JsonObject { ["since"] = since }), stopping.Token);
 
     /// <summary>The connection has resumed: subscriptions are restored, then requests may go out.</summary>
     private async Task CaughtUpAsync(WebSocketConnection connection)

@@ -802,7 +802,6 @@ const socket = {
     // Durable events wait for the resume's outcome: had the server gone live before the resume came, and refused
     // it, they came after a gap, and taking them would move lastSeq past events never shown.
     this.held = [];
-    this.resumeSent = false;
     // A reconnect knows where to resume from: sent at once, the resume is the server's first request however late
     // the ready frame comes.
     ws.onopen = () => {
@@ -837,7 +836,6 @@ const socket = {
 
   resume() {
     this.ws.send(JSON.stringify({ type: 'resume', requestId: `resume-${Date.now()}`, payload: { since: state.lastSeq } }));
-    this.resumeSent = true;
   },
 
   // The events held while the resume ran, now that it was answered.
@@ -863,10 +861,13 @@ const socket = {
   receive(frame) {
     switch (frame.type) {
       case 'ready':
-        // The first request must be resume (sent as the socket opened, on a reconnect): durable events after `since` come first, in order.
+        // The first request must be resume: durable events after `since` come first, in order. A reconnect sent it
+        // as the socket opened; a first connection resumes from the ready seq now.
         this.readySeq = frame.payload.seq;
-        if (state.lastSeq === null) state.lastSeq = frame.payload.seq;
-        if (!this.resumeSent) this.resume();
+        if (state.lastSeq === null) {
+          state.lastSeq = frame.payload.seq;
+          this.resume();
+        }
         break;
       case 'resumed':
         this.releaseHeld();

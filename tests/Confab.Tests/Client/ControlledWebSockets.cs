@@ -106,8 +106,7 @@ public sealed class ControlledWebSocket(ClientWebSocket inner, Func<string, bool
         return await inner.ReceiveAsync(buffer, cancellationToken);
     }
 
-    private Task DelayFirstAsync(CancellationToken cancellationToken) =>
-        Interlocked.Increment(ref received) == 1 && firstFrameDelay > TimeSpan.Zero ? Task.Delay(firstFrameDelay, cancellationToken) : Task.CompletedTask;
+    private Task DelayFirstAsync(CancellationToken cancellationToken) => DelayFirstCall(ref received, firstFrameDelay, cancellationToken);
 
     public override async Task SendAsync(ArraySegment<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken)
     {
@@ -121,8 +120,11 @@ public sealed class ControlledWebSocket(ClientWebSocket inner, Func<string, bool
         if (!swallow(Encoding.UTF8.GetString(buffer.Span))) await inner.SendAsync(buffer, messageType, endOfMessage, cancellationToken);
     }
 
-    private Task DelayFirstSendAsync(CancellationToken cancellationToken) =>
-        Interlocked.Increment(ref sent) == 1 && firstSendDelay > TimeSpan.Zero ? Task.Delay(firstSendDelay, cancellationToken) : Task.CompletedTask;
+    private Task DelayFirstSendAsync(CancellationToken cancellationToken) => DelayFirstCall(ref sent, firstSendDelay, cancellationToken);
+
+    /// <summary>Waits <paramref name="delay"/> on the first of the calls <paramref name="calls"/> counts, not after.</summary>
+    private static Task DelayFirstCall(ref int calls, TimeSpan delay, CancellationToken cancellationToken) =>
+        Interlocked.Increment(ref calls) == 1 && delay > TimeSpan.Zero ? Task.Delay(delay, cancellationToken) : Task.CompletedTask;
 
     public override void Dispose() => inner.Dispose();
 }

@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using System.Text.Json;
 using Confab.Server.Http;
 using Confab.Tests.Infrastructure;
 
@@ -10,12 +11,7 @@ public sealed class StreamWholenessTests(ConfabServer server) : IClassFixture<Co
     [Fact]
     public async Task A_resume_arriving_after_the_socket_went_live_is_refused_and_a_resume_on_reconnect_delivers_the_gap()
     {
-        var tenant = await server.NewTenantAsync();
-        var (alice, _) = await Kit.UserAsync(tenant, "alice");
-        var (_, bobToken) = await Kit.UserAsync(tenant, "bob");
-        var group = await tenant.CreateConversationAsync(alice, "group", "bob");
-        var lastSeen = await server.LastPositionAsync(tenant.Id);
-        var missed = await tenant.SendAsync(alice, group, "sent while bob was away");
+        var (tenant, alice, group, bobToken, lastSeen, missed) = await BobAwayForOneMessageAsync();
 
         await using (var late = await Device.ConnectQuietAsync(server, bobToken, "bob"))
         {
@@ -37,12 +33,7 @@ public sealed class StreamWholenessTests(ConfabServer server) : IClassFixture<Co
     [Fact]
     public async Task A_late_resume_is_served_while_no_durable_event_went_out_live()
     {
-        var tenant = await server.NewTenantAsync();
-        var (alice, _) = await Kit.UserAsync(tenant, "alice");
-        var (_, bobToken) = await Kit.UserAsync(tenant, "bob");
-        var group = await tenant.CreateConversationAsync(alice, "group", "bob");
-        var lastSeen = await server.LastPositionAsync(tenant.Id);
-        var missed = await tenant.SendAsync(alice, group, "sent while bob was away");
+        var (tenant, alice, group, bobToken, lastSeen, missed) = await BobAwayForOneMessageAsync();
 
         await using var late = await Device.ConnectQuietAsync(server, bobToken, "bob");
         await late.AckedAsync("ping");
@@ -54,6 +45,18 @@ public sealed class StreamWholenessTests(ConfabServer server) : IClassFixture<Co
         var live = await tenant.SendAsync(alice, group, "live");
         var delivered = await late.MessageCreatedAsync(live.Str("id"));
         late.AssertDurableExactly([Kit.Seq(replayed), Kit.Seq(delivered)], after: lastSeen);
+    }
+
+    /// <summary>Alice and bob in a group; alice sends a message after <c>LastSeen</c>, the position bob last saw.</summary>
+    private async Task<(TestTenant Tenant, HttpClient Alice, string Group, string BobToken, long LastSeen, JsonElement Missed)> BobAwayForOneMessageAsync()
+    {
+        var tenant = await server.NewTenantAsync();
+        var (alice, _) = await Kit.UserAsync(tenant, "alice");
+        var (_, bobToken) = await Kit.UserAsync(tenant, "bob");
+        var group = await tenant.CreateConversationAsync(alice, "group", "bob");
+        var lastSeen = await server.LastPositionAsync(tenant.Id);
+        var missed = await tenant.SendAsync(alice, group, "sent while bob was away");
+        return (tenant, alice, group, bobToken, lastSeen, missed);
     }
 
     [Fact]
