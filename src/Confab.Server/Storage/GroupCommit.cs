@@ -6,8 +6,12 @@ namespace Confab.Server.Storage;
 
 /// <summary>
 /// Runs writes in transactions. On an engine with a single writer (SQLite) this is group commit: writes queue
-/// and run one after another in one transaction per batch, each inside its own savepoint, so that one commit
-/// (one fsync) serves the whole batch. A write that throws rolls back to its savepoint alone; the others go on.
+/// and run one after another in one transaction per batch, so that one commit (one fsync) serves the whole batch.
+/// A write that throws leaves nothing and the others go on: a batch runs its writes back to back, and if one
+/// throws, the transaction rolls back and the others run again, each in a savepoint of its own that a failure
+/// rolls back alone. Savepoints are not the rule because SQLite's full-text index writes out its pending terms at
+/// each one, which more than doubled what SQLite spent on a send's inserts. After a batch with a failure the
+/// next batch starts with savepoints, so a stream of failing writes cannot make every batch run twice.
 /// Every caller learns its outcome only after the commit, so an acknowledged write is durable, and positions
 /// taken in batch order are in commit order. There is no waiting for a batch to fill: writes that arrive while
 /// one batch commits form the next. Elsewhere (PostgreSQL) each write is a batch of one in its own transaction,
@@ -65,10 +69,11 @@ internal sealed class GroupCommit : IAsyncDisposable
     private async Task RunAsync()
     {
         var batch = new List<PendingWrite>(MaxBatch);
+        var failedLately = false;
         while (await queue.Reader.WaitToReadAsync())
         {
             while (batch.Count < MaxBatch && queue.Reader.TryRead(out var pending)) batch.Add(pending);
-            await CommitAsync(batch);
+            failedLately = await CommitAsync(batch, savepoints: failedLately);
             batch.Clear();
         }
     }
@@ -79,7 +84,7 @@ internal sealed class GroupCommit : IAsyncDisposable
         try
         {
             if (stopping) throw ShuttingDown();
-            await CommitAsync([pending]);
+            await CommitAsync([pending], savepoints: false);
         }
         finally
         {
@@ -88,13 +93,15 @@ internal sealed class GroupCommit : IAsyncDisposable
         return await pending.Outcome;
     }
 
-    private async Task CommitAsync(List<PendingWrite> batch)
+    /// <summary>Commits what of the batch succeeds and tells each caller; returns whether a write failed.</summary>
+    private async Task<bool> CommitAsync(List<PendingWrite> batch, bool savepoints)
     {
+        var failed = false;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await RunInOneTransactionAsync(batch);
+                await RunInOneTransactionAsync(batch, savepoints);
                 break;
             }
             catch (TransactionEnded ended)
@@ -103,6 +110,7 @@ internal sealed class GroupCommit : IAsyncDisposable
                 ended.Write.Abandon(ended.Failure);
                 batch.Remove(ended.Write);
                 foreach (var pending in batch) pending.Reset();
+                savepoints = failed = true;
             }
             catch (DbException exception) when (attempt < Attempts && engine.IsRetryable(exception))
             {
@@ -112,14 +120,15 @@ internal sealed class GroupCommit : IAsyncDisposable
             catch (Exception exception)
             {
                 foreach (var pending in batch) pending.Abandon(exception);
-                return;
+                return true;
             }
         }
         Announce(batch);
         foreach (var pending in batch) pending.Complete();
+        return failed || batch.Any(pending => pending.Failure is not null);
     }
 
-    private async Task RunInOneTransactionAsync(List<PendingWrite> batch)
+    private async Task RunInOneTransactionAsync(List<PendingWrite> batch, bool savepoints)
     {
         using var lease = await engine.OpenWriteConnectionAsync();
         var connection = lease.Connection;
@@ -129,8 +138,25 @@ internal sealed class GroupCommit : IAsyncDisposable
             await batch[0].RunAsync(connection, transaction, engine.Dialect, commit: true);
             return;
         }
-        foreach (var pending in batch) await RunInSavepointAsync(connection, transaction, pending);
+        foreach (var pending in batch)
+        {
+            if (savepoints) await RunInSavepointAsync(connection, transaction, pending);
+            else await RunOrEndTransactionAsync(connection, transaction, pending);
+        }
         await transaction.CommitAsync();
+    }
+
+    /// <summary>Runs one write; if it throws, nothing of the batch can stay, so its failure ends the transaction.</summary>
+    private async Task RunOrEndTransactionAsync(DbConnection connection, DbTransaction transaction, PendingWrite pending)
+    {
+        try
+        {
+            await pending.RunAsync(connection, transaction, engine.Dialect, commit: false);
+        }
+        catch (Exception failure)
+        {
+            throw new TransactionEnded(pending, failure);
+        }
     }
 
     /// <summary>
@@ -161,7 +187,7 @@ internal sealed class GroupCommit : IAsyncDisposable
         }
     }
 
-    /// <summary>A write's failure ended its batch's whole transaction, so no savepoint was left to roll back to.</summary>
+    /// <summary>A write's failure ended its batch's whole transaction: it ran without a savepoint, or SQLite rolled back all of it.</summary>
     private sealed class TransactionEnded(PendingWrite write, Exception failure) : Exception("A write ended its batch's transaction.", failure)
     {
         public PendingWrite Write { get; } = write;
