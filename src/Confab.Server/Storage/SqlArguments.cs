@@ -1,9 +1,10 @@
 using System.Collections;
 using System.Collections.Concurrent;
 using System.Data;
+using System.Globalization;
 using System.Linq.Expressions;
 using System.Reflection;
-using System.Text.Json;
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace Confab.Server.Storage;
@@ -83,10 +84,43 @@ internal static partial class SqlArguments
 
     private static object SqliteValue(object? value) => value switch
     {
-        // Serialized as the list's own type: as a sequence of objects, each item's type was looked up anew (4× the time).
-        IEnumerable list and not (string or byte[]) => JsonSerializer.Serialize(list, list.GetType()),
+        IEnumerable list and not (string or byte[]) => JsonArray(list),
         _ => ProviderValue(value),
     };
+
+    /// <summary>
+    /// The list as a JSON array of text and whole numbers, what statements take lists of. Written here rather than by
+    /// the serializer, whose code, cold between calls on a busy server, took 1.8 % of its CPU in `persist`: about
+    /// 10 µs a send to bind a list of one ID.
+    /// </summary>
+    private static string JsonArray(IEnumerable list)
+    {
+        var json = new StringBuilder("[");
+        foreach (var item in list)
+        {
+            if (json.Length > 1) json.Append(',');
+            switch (item)
+            {
+                case null: json.Append("null"); break;
+                case string text: AppendJsonString(json, text); break;
+                case long or int or short or sbyte or byte or ushort or uint: json.Append(Convert.ToInt64(item, CultureInfo.InvariantCulture)); break;
+                default: throw new NotSupportedException($"No JSON for a {item.GetType().Name} in a list; bind lists of text or whole numbers.");
+            }
+        }
+        return json.Append(']').ToString();
+    }
+
+    private static void AppendJsonString(StringBuilder json, string text)
+    {
+        json.Append('"');
+        foreach (var character in text)
+        {
+            if (character is '"' or '\\') json.Append('\\').Append(character);
+            else if (character < ' ') json.Append("\\u").Append(((int)character).ToString("x4", CultureInfo.InvariantCulture));
+            else json.Append(character);
+        }
+        json.Append('"');
+    }
 
     private static object ProviderValue(object? value) => value switch
     {

@@ -61,6 +61,42 @@ public sealed class SessionSqlTests(ConfabServer server) : IClassFixture<ConfabS
         Assert.Empty(none);
     }
 
+    [Theory]
+    [InlineData("plain")]
+    [InlineData("a\"quote")]
+    [InlineData("a\\backslash\\")]
+    [InlineData("line\nbreak\ttab\u0001\u001f")]
+    [InlineData("\\u0041 stays text")]
+    [InlineData("emoji 🎉 and ünïcode")]
+    public async Task A_list_parameter_holds_any_text_as_it_is(string text)
+    {
+        var anyOf = server.Database.Engine.Dialect.AnyOf("@list");
+        string[] list = ["before", text, "after"];
+
+        var (found, nearMiss) = await server.Database.ReadAsync(async db => (
+            await db.ScalarAsync<bool>($"SELECT @probe {anyOf}", new { probe = text, list }),
+            await db.ScalarAsync<bool>($"SELECT @probe {anyOf}", new { probe = text + " ", list })));
+
+        Assert.True(found);
+        Assert.False(nearMiss);
+    }
+
+    [Fact]
+    public async Task A_list_parameter_of_whole_numbers_matches_them_as_numbers()
+    {
+        var anyOf = server.Database.Engine.Dialect.AnyOf("@list");
+        long[] list = [long.MinValue, -1, 0, 42, long.MaxValue];
+
+        var found = await server.Database.ReadAsync(async db =>
+        {
+            var matches = new List<bool>();
+            foreach (var probe in new[] { long.MinValue, -1L, 42L, long.MaxValue, 41L }) matches.Add(await db.ScalarAsync<bool>($"SELECT @probe {anyOf}", new { probe, list }));
+            return matches;
+        });
+
+        Assert.Equal([true, true, true, true, false], found);
+    }
+
     [Fact]
     public async Task More_than_one_row_where_one_was_expected_fails_and_the_next_session_works()
     {
