@@ -126,7 +126,10 @@ public static class ChatmixScenario
             chat.PendingSends[requestId] = Stopwatch.GetTimestamp();
             Interlocked.Increment(ref chat.Sent);
             await socket.SendAsync(ConfabFrames.MessageSend(requestId, conversationId, Stamp.Text(0)));
-            await Task.Delay(TimeSpan.FromSeconds(10 + random.NextDouble() * 10));
+            // A user whose next message would come after the chat stops now, so the CPU window ends with the chat.
+            var pause = TimeSpan.FromSeconds(10 + random.NextDouble() * 10);
+            if (clock.Elapsed + pause >= duration) return;
+            await Task.Delay(pause);
         }
     }
 
