@@ -114,7 +114,7 @@ public sealed class MessageService(
             if (!poster.ByBackend)
             {
                 RequireMayPost(member, conversation, withMedia: draft.AttachmentIds.Count > 0);
-                limiter.Take(poster.TenantId, poster.UserId!, RateLimiter.Messages,
+                limiter.Take(db, poster.TenantId, poster.UserId!, RateLimiter.Messages,
                     settings.RateLimits.MessagesPerMinutePerUser, settings.RateLimits.MessagesPerMinutePerTenant);
             }
             else if (poster.UserId is not null && sender.GetValueOrDefault(poster.UserId) is not { DeletedAt: null })

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Confab.Server.Http;
+using Confab.Server.Storage;
 
 namespace Confab.Server.Moderation;
 
@@ -30,6 +31,20 @@ public sealed class RateLimiter(TimeProvider clock)
         TakeFrom(new Limit((tenantId, "", kind), perMinutePerTenant), new Limit((tenantId, userId, kind), perMinutePerUser));
     }
 
+    /// <summary>
+    /// <see cref="Take"/> for an action a write performs: should the write's transaction roll back and the write run
+    /// again (another write of its batch failed), the tokens go back first, so that the action is counted once.
+    /// </summary>
+    public void Take(WriteSession db, string tenantId, string userId, string kind, int perMinutePerUser, int perMinutePerTenant)
+    {
+        Take(tenantId, userId, kind, perMinutePerUser, perMinutePerTenant);
+        db.UndoIfRunAgain(() =>
+        {
+            GiveBackTo(new Limit((tenantId, userId, kind), perMinutePerUser));
+            GiveBackTo(new Limit((tenantId, "", kind), perMinutePerTenant));
+        });
+    }
+
     /// <summary>One bucket's key (the tenant's own has no user) and its per-minute limit.</summary>
     private readonly record struct Limit((string Tenant, string User, string Kind) Key, int PerMinute)
     {
@@ -55,6 +70,18 @@ public sealed class RateLimiter(TimeProvider clock)
                 bucket.Tokens -= 1;
                 return;
             }
+        }
+    }
+
+    // A bucket the sweep dropped was untouched for a minute, so full: there is nothing to give back to.
+    private void GiveBackTo(Limit limit)
+    {
+        if (!buckets.TryGetValue(limit.Key, out var bucket)) return;
+        lock (bucket)
+        {
+            if (bucket.Dropped) return;
+            Refill(bucket, limit.PerMinute);
+            bucket.Tokens = Math.Min(limit.PerMinute, bucket.Tokens + 1);
         }
     }
 

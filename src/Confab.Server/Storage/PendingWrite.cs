@@ -12,10 +12,12 @@ internal abstract class PendingWrite
     /// <summary>Set when the write itself threw: its savepoint was rolled back and the rest of the batch goes on.</summary>
     public Exception? Failure { get; private set; }
 
+    private WriteSession? attempt;
+
     /// <summary>Runs the write and its closing steps; commits the transaction too if <paramref name="commit"/> (the write has it alone).</summary>
     public async Task RunAsync(DbConnection connection, DbTransaction transaction, ISqlDialect dialect, bool commit)
     {
-        var session = new WriteSession(connection, transaction, dialect);
+        var session = attempt = new WriteSession(connection, transaction, dialect);
         await RunWorkAsync(session);
         await session.CloseAsync(commit);
         Appended = session.Appended;
@@ -23,9 +25,11 @@ internal abstract class PendingWrite
 
     public void Fail(Exception failure) => Failure = failure;
 
-    /// <summary>Forgets the outcome of a batch that rolled back as a whole, before the batch runs again.</summary>
+    /// <summary>Forgets the outcome of a batch that rolled back as a whole, and undoes what its run did outside the database, before the batch runs again.</summary>
     public void Reset()
     {
+        attempt?.UndoBeforeRunningAgain();
+        attempt = null;
         Failure = null;
         Appended = ReadOnlyDictionary<string, long>.Empty;
     }

@@ -11,6 +11,7 @@ public sealed class WriteSession : DbSession
     private readonly DbTransaction transaction;
     private readonly Dictionary<string, long> appended = new(StringComparer.Ordinal);
     private List<Func<DbSession, Task>>? closing;
+    private List<Action>? undoIfRunAgain;
     private bool closingNow;
 
     public WriteSession(DbConnection connection, DbTransaction transaction, ISqlDialect dialect) : base(connection, transaction, dialect) =>
@@ -22,6 +23,18 @@ public sealed class WriteSession : DbSession
     public IReadOnlyDictionary<string, long> Appended => appended;
 
     public void RecordAppended(string tenantId, long position) => appended[tenantId] = position;
+
+    /// <summary>
+    /// Queues <paramref name="undo"/> for something the write did outside the database (a token taken from a rate limit),
+    /// to run if its transaction rolls back and the write runs again, so that the write's effects count once.
+    /// </summary>
+    public void UndoIfRunAgain(Action undo) => (undoIfRunAgain ??= []).Add(undo);
+
+    internal void UndoBeforeRunningAgain()
+    {
+        foreach (var undo in undoIfRunAgain ?? []) undo();
+        undoIfRunAgain = null;
+    }
 
     /// <summary>
     /// Runs <paramref name="step"/> after the write's own work, with the other closing steps in the order given; a step

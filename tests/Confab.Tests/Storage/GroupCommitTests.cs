@@ -79,6 +79,34 @@ public sealed class GroupCommitTests(ConfabServer server) : IClassFixture<Confab
         Assert.Equal([-1, .. Enumerable.Range(0, 20).Where(i => i != 10)], logged);
     }
 
+    [SqliteFact]
+    public async Task Sends_that_run_again_because_a_later_write_of_their_batch_failed_count_once_against_the_rate_limit()
+    {
+        const int sends = 20;
+        var tenant = await server.NewTenantAsync();
+        await tenant.Backend.PatchJsonAsync("/server/v1/settings", new { rateLimits = new { messagesPerMinutePerUser = sends } }).ExpectJson(200);
+        var users = await tenant.SessionsAsync(["ann", "bob"]);
+        var conversation = await tenant.CreateConversationAsync(users[0], "group", ["bob"]);
+
+        // The first write holds the single writer while the sends queue behind it and then the failing writes, so that
+        // all share one batch: the first failure rolls the sends back, and they run again.
+        var release = new TaskCompletionSource();
+        var holding = server.Database.WriteAsync(async _ => await release.Task);
+        var posting = Enumerable.Range(0, sends).Select(i => users[0].PostJsonAsync($"/v1/conversations/{conversation}/messages", new { text = $"m{i}" })).ToList();
+        // Time for the sends to reach the writer's queue; a send still on its way would only run after the failures, once.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var failing = Enumerable.Range(0, 3).Select(_ => server.Database.WriteAsync<int>(_ => Task.FromException<int>(new InvalidOperationException("fails")))).ToList();
+        release.SetResult();
+        await holding;
+
+        var responses = await Task.WhenAll(posting);
+        var statuses = await Task.WhenAll(responses.Select(async r => $"{(int)r.StatusCode} {(r.IsSuccessStatusCode ? "" : await r.Content.ReadAsStringAsync())}"));
+        Assert.All(statuses, status => Assert.Equal("201 ", status));
+        foreach (var write in failing) await Assert.ThrowsAsync<InvalidOperationException>(() => write);
+        var refused = await users[0].PostJsonAsync($"/v1/conversations/{conversation}/messages", new { text = "one too many" });
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+    }
+
     [Fact]
     public async Task Concurrent_sends_to_one_conversation_get_gapless_seqs_in_the_order_of_their_events()
     {
