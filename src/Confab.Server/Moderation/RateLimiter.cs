@@ -73,7 +73,8 @@ public sealed class RateLimiter(TimeProvider clock)
         }
     }
 
-    // A bucket the sweep dropped was untouched for a minute, so full: there is nothing to give back to.
+    // A bucket the sweep dropped was untouched for a minute, so full: it gets nothing. One made since in its place
+    // never lost this token, so it may get one over what it would have (never over its limit), once.
     private void GiveBackTo(Limit limit)
     {
         if (!buckets.TryGetValue(limit.Key, out var bucket)) return;

@@ -97,7 +97,8 @@ internal sealed class GroupCommit : IAsyncDisposable
     private async Task<bool> CommitAsync(List<PendingWrite> batch, bool savepoints)
     {
         var failed = false;
-        for (var attempt = 1; ; attempt++)
+        var retries = 0;
+        while (true)
         {
             try
             {
@@ -112,10 +113,10 @@ internal sealed class GroupCommit : IAsyncDisposable
                 foreach (var pending in batch) pending.Reset();
                 savepoints = failed = true;
             }
-            catch (DbException exception) when (attempt < Attempts && engine.IsRetryable(exception))
+            catch (DbException exception) when (engine.IsRetryable(exception) && ++retries < Attempts)
             {
                 foreach (var pending in batch) pending.Reset();
-                await Task.Delay(Random.Shared.Next(1, 10 * attempt));
+                await Task.Delay(Random.Shared.Next(1, 10 * retries));
             }
             catch (Exception exception)
             {

@@ -103,7 +103,7 @@ internal static partial class SqlArguments
             {
                 case null: json.Append("null"); break;
                 case string text: AppendJsonString(json, text); break;
-                case long or int or short or sbyte or byte or ushort or uint: json.Append(Convert.ToInt64(item, CultureInfo.InvariantCulture)); break;
+                case long or int or short or sbyte or byte or ushort or uint: json.Append(Convert.ToInt64(item, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture)); break;
                 default: throw new NotSupportedException($"No JSON for a {item.GetType().Name} in a list; bind lists of text or whole numbers.");
             }
         }

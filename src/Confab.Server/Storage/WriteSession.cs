@@ -26,9 +26,10 @@ public sealed class WriteSession : DbSession
 
     /// <summary>
     /// Queues <paramref name="undo"/> for something the write did outside the database (a token taken from a rate limit),
-    /// to run if its transaction rolls back and the write runs again, so that the write's effects count once.
+    /// to run if its transaction rolls back and the write runs again, so that the write's effects count once. It runs
+    /// while the writer recovers its batch, so it must not throw.
     /// </summary>
-    public void UndoIfRunAgain(Action undo) => (undoIfRunAgain ??= []).Add(undo);
+    internal void UndoIfRunAgain(Action undo) => (undoIfRunAgain ??= []).Add(undo);
 
     internal void UndoBeforeRunningAgain()
     {
