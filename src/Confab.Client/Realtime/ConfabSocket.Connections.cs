@@ -110,9 +110,10 @@ public sealed partial class ConfabSocket
             }
         }
         catch (Exception error) when (error is WebSocketException or JsonException
-            || error is OperationCanceledException && !stopping.IsCancellationRequested)
+            || error is OperationCanceledException or ObjectDisposedException && !stopping.IsCancellationRequested)
         {
-            // The connection broke (or sent something unreadable): the caller reconnects.
+            // The connection broke (or sent something unreadable): the caller reconnects. A WebSocket aborted between
+            // two reads or sends (ClientWebSocket.Abort disposes it) answers the next one with ObjectDisposedException.
         }
         finally
         {

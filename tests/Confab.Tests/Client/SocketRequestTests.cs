@@ -122,6 +122,36 @@ public sealed class SocketRequestTests(ConfabServer server) : IClassFixture<Conf
     }
 
     [Fact]
+    public async Task A_connection_cut_between_two_reads_is_reconnected_like_any_other()
+    {
+        var tenant = await SdkTenant.CreateAsync(server);
+        var ben = await tenant.UserAsync("ben");
+        var token = await tenant.TokenAsync("ava");
+        var group = await SdkTenant.GroupAsync(ben, "ava");
+        var sockets = new ControlledWebSockets();
+        await using var ava = new ConfabSocket(tenant.BaseAddress, token, new ConfabSocketOptions
+        {
+            InitialReconnectDelay = TimeSpan.FromMilliseconds(100),
+            WebSocketFactory = sockets.ConnectAsync,
+        });
+        // The first connection is cut on the thread that reports it connected, before the socket reads its next frame:
+        // that read then finds the WebSocket disposed rather than failing while it waits.
+        var cuts = 0;
+        ava.StateChanged += (_, state) =>
+        {
+            if (state == ConfabSocketState.Connected && Interlocked.Increment(ref cuts) == 1) sockets.DropLatest();
+        };
+
+        var reconnecting = ava.StateAsync(ConfabSocketState.Reconnecting);
+        await ava.ConnectAsync();
+        await reconnecting;
+        var sent = await ava.SendMessageAsync(group, new SendMessageRequest { Text = "after the cut" });
+
+        Assert.Equal("after the cut", sent.Text);
+        Assert.Equal(2, sockets.OpenedCount);
+    }
+
+    [Fact]
     public async Task Generic_requests_carry_any_payload()
     {
         var tenant = await SdkTenant.CreateAsync(server);
