@@ -28,7 +28,8 @@ public sealed class RateLimiter(TimeProvider clock)
     public void Take(string tenantId, string userId, string kind, int perMinutePerUser, int perMinutePerTenant)
     {
         SweepIfDue();
-        TakeFrom(new Limit((tenantId, "", kind), perMinutePerTenant), new Limit((tenantId, userId, kind), perMinutePerUser));
+        var (tenant, user) = Limits(tenantId, userId, kind, perMinutePerUser, perMinutePerTenant);
+        TakeFrom(tenant, user);
     }
 
     /// <summary>
@@ -38,12 +39,16 @@ public sealed class RateLimiter(TimeProvider clock)
     public void Take(WriteSession db, string tenantId, string userId, string kind, int perMinutePerUser, int perMinutePerTenant)
     {
         Take(tenantId, userId, kind, perMinutePerUser, perMinutePerTenant);
+        var (tenant, user) = Limits(tenantId, userId, kind, perMinutePerUser, perMinutePerTenant);
         db.UndoIfRunAgain(() =>
         {
-            GiveBackTo(new Limit((tenantId, userId, kind), perMinutePerUser));
-            GiveBackTo(new Limit((tenantId, "", kind), perMinutePerTenant));
+            GiveBackTo(user);
+            GiveBackTo(tenant);
         });
     }
+
+    private static (Limit Tenant, Limit User) Limits(string tenantId, string userId, string kind, int perMinutePerUser, int perMinutePerTenant) =>
+        (new Limit((tenantId, "", kind), perMinutePerTenant), new Limit((tenantId, userId, kind), perMinutePerUser));
 
     /// <summary>One bucket's key (the tenant's own has no user) and its per-minute limit.</summary>
     private readonly record struct Limit((string Tenant, string User, string Kind) Key, int PerMinute)

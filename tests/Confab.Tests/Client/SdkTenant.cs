@@ -50,6 +50,15 @@ public sealed class SdkTenant
         return socket;
     }
 
+    /// <summary>A new tenant in which ben made a group with ava, who has a token to connect with.</summary>
+    public static async Task<(SdkTenant Tenant, ConfabClient Ben, string AvaToken, string Group)> BenWithAvaAsync(ConfabServer server)
+    {
+        var tenant = await CreateAsync(server);
+        var ben = await tenant.UserAsync("ben");
+        var avaToken = await tenant.TokenAsync("ava");
+        return (tenant, ben, avaToken, await GroupAsync(ben, "ava"));
+    }
+
     public static async Task<string> GroupAsync(ConfabClient owner, params string[] others) =>
         (await owner.Conversations.CreateAsync(new CreateConversationRequest { Type = "group", Title = "Group", ParticipantIds = others })).Conversation.Id;
 }

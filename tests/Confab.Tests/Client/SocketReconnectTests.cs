@@ -120,10 +120,7 @@ public sealed class SocketReconnectTests(ConfabServer server) : IClassFixture<Co
     [Fact]
     public async Task When_the_server_closes_the_socket_the_request_fails_as_lost_and_the_socket_reconnects()
     {
-        var tenant = await SdkTenant.CreateAsync(server);
-        var ben = await tenant.UserAsync("ben");
-        await tenant.TokenAsync("ava");
-        var group = await SdkTenant.GroupAsync(ben, "ava");
+        var (tenant, ben, _, group) = await SdkTenant.BenWithAvaAsync(server);
         await using var ava = await tenant.SocketAsync("ava", Fast());
 
         var reconnecting = ava.StateAsync(ConfabSocketState.Reconnecting);
@@ -166,10 +163,7 @@ public sealed class SocketReconnectTests(ConfabServer server) : IClassFixture<Co
     [Fact]
     public async Task A_new_socket_resumes_from_a_kept_seq()
     {
-        var tenant = await SdkTenant.CreateAsync(server);
-        var ben = await tenant.UserAsync("ben");
-        var avaToken = await tenant.TokenAsync("ava");
-        var group = await SdkTenant.GroupAsync(ben, "ava");
+        var (tenant, ben, avaToken, group) = await SdkTenant.BenWithAvaAsync(server);
         long kept;
         await using (var first = await tenant.ConnectAsync(avaToken))
         {
@@ -244,10 +238,7 @@ public sealed class SocketReconnectTests(ConfabServer server) : IClassFixture<Co
     /// <summary>Ava, on sockets the test controls, in a group with ben; her socket drops, new connections wait, and ben sends these meanwhile.</summary>
     private async Task<Dropped> DroppedWhileBenSendsAsync(params string[] missed)
     {
-        var tenant = await SdkTenant.CreateAsync(server);
-        var ben = await tenant.UserAsync("ben");
-        await tenant.TokenAsync("ava");
-        var group = await SdkTenant.GroupAsync(ben, "ava");
+        var (tenant, ben, _, group) = await SdkTenant.BenWithAvaAsync(server);
         var sockets = new ControlledWebSockets();
         var ava = await tenant.SocketAsync("ava", Fast(sockets));
         sockets.Hold();

@@ -10,10 +10,7 @@ public sealed class SocketRequestTests(ConfabServer server) : IClassFixture<Conf
     [Fact]
     public async Task A_sent_message_is_acknowledged_with_the_stored_message_and_arrives_once_as_an_event()
     {
-        var tenant = await SdkTenant.CreateAsync(server);
-        var ben = await tenant.UserAsync("ben");
-        await tenant.TokenAsync("ava");
-        var group = await SdkTenant.GroupAsync(ben, "ava");
+        var (tenant, ben, _, group) = await SdkTenant.BenWithAvaAsync(server);
         await using var ava = await tenant.SocketAsync("ava");
 
         var sent = await ava.SendMessageAsync(group, new SendMessageRequest { Text = "over the socket", ClientMessageId = "s-1" });
@@ -49,10 +46,7 @@ public sealed class SocketRequestTests(ConfabServer server) : IClassFixture<Conf
     [Fact]
     public async Task A_request_the_server_never_answers_times_out_and_the_socket_carries_on()
     {
-        var tenant = await SdkTenant.CreateAsync(server);
-        var ben = await tenant.UserAsync("ben");
-        await tenant.TokenAsync("ava");
-        var group = await SdkTenant.GroupAsync(ben, "ava");
+        var (tenant, ben, _, group) = await SdkTenant.BenWithAvaAsync(server);
         var sockets = new ControlledWebSockets { Swallow = frame => frame.Contains("\"type\":\"ping\"", StringComparison.Ordinal) };
         await using var ava = await tenant.SocketAsync("ava", new ConfabSocketOptions
         {
@@ -71,10 +65,7 @@ public sealed class SocketRequestTests(ConfabServer server) : IClassFixture<Conf
     [Fact]
     public async Task Receipts_and_subscriptions_over_the_socket()
     {
-        var tenant = await SdkTenant.CreateAsync(server);
-        var ben = await tenant.UserAsync("ben");
-        await tenant.TokenAsync("ava");
-        var group = await SdkTenant.GroupAsync(ben, "ava");
+        var (tenant, ben, _, group) = await SdkTenant.BenWithAvaAsync(server);
         var first = (await ben.Messages.SendAsync(group, new SendMessageRequest { Text = "one" })).Message;
         await ben.Messages.SendAsync(group, new SendMessageRequest { Text = "two" });
         var channel = (await ben.Conversations.CreateAsync(new CreateConversationRequest { Type = "channel", Title = "News", PublicUsername = "news_" + Guid.NewGuid().ToString("N")[..8] }))
@@ -100,10 +91,7 @@ public sealed class SocketRequestTests(ConfabServer server) : IClassFixture<Conf
     [Fact]
     public async Task A_request_made_while_reconnecting_waits_for_the_connection()
     {
-        var tenant = await SdkTenant.CreateAsync(server);
-        var ben = await tenant.UserAsync("ben");
-        await tenant.TokenAsync("ava");
-        var group = await SdkTenant.GroupAsync(ben, "ava");
+        var (tenant, ben, _, group) = await SdkTenant.BenWithAvaAsync(server);
         var sockets = new ControlledWebSockets();
         await using var ava = await tenant.SocketAsync("ava", new ConfabSocketOptions
         {
@@ -124,10 +112,7 @@ public sealed class SocketRequestTests(ConfabServer server) : IClassFixture<Conf
     [Fact]
     public async Task A_connection_cut_between_two_reads_is_reconnected_like_any_other()
     {
-        var tenant = await SdkTenant.CreateAsync(server);
-        var ben = await tenant.UserAsync("ben");
-        var token = await tenant.TokenAsync("ava");
-        var group = await SdkTenant.GroupAsync(ben, "ava");
+        var (tenant, ben, token, group) = await SdkTenant.BenWithAvaAsync(server);
         var sockets = new ControlledWebSockets();
         await using var ava = new ConfabSocket(tenant.BaseAddress, token, new ConfabSocketOptions
         {
@@ -154,10 +139,7 @@ public sealed class SocketRequestTests(ConfabServer server) : IClassFixture<Conf
     [Fact]
     public async Task Generic_requests_carry_any_payload()
     {
-        var tenant = await SdkTenant.CreateAsync(server);
-        var ben = await tenant.UserAsync("ben");
-        await tenant.TokenAsync("ava");
-        var group = await SdkTenant.GroupAsync(ben, "ava");
+        var (tenant, ben, _, group) = await SdkTenant.BenWithAvaAsync(server);
         await using var ava = await tenant.SocketAsync("ava");
 
         var ack = await ava.RequestAsync("conversation.subscribe", new JsonObject { ["conversationId"] = group });

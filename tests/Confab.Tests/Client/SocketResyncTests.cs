@@ -52,10 +52,7 @@ public sealed class SocketResyncTests(ConfabServer server) : IClassFixture<Confa
     [Fact]
     public async Task A_seq_kept_from_ahead_of_the_log_asks_for_a_resync_and_live_events_below_it_still_come()
     {
-        var tenant = await SdkTenant.CreateAsync(server);
-        var ben = await tenant.UserAsync("ben");
-        var avaToken = await tenant.TokenAsync("ava");
-        var group = await SdkTenant.GroupAsync(ben, "ava");
+        var (tenant, ben, avaToken, group) = await SdkTenant.BenWithAvaAsync(server);
 
         // As a client would hold after the server's store was restored from a backup older than its last event.
         await using var ava = await tenant.ConnectAsync(avaToken, new ConfabSocketOptions { ResumeAfterSeq = 1_000_000 });
