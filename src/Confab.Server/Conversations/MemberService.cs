@@ -142,13 +142,16 @@ public sealed class MemberService(
     {
         // Every conversation is locked (in ID order) before the first event is appended: a send locks its conversation
         // and then the tenant's event position, so taking a conversation after an append would deadlock against it.
+        // Where writes run side by side (PostgreSQL), one that committed after the list was read may have deleted a
+        // conversation or taken the user out of it; once locked, what is found stays as it is.
         var locked = new List<ConversationRow>();
         foreach (var conversationId in await members.ConversationIdsOfUserAsync(db, tenantId, userId))
-            locked.Add((await conversations.FindAsync(db, tenantId, conversationId))!);
+        {
+            if (await conversations.FindAsync(db, tenantId, conversationId) is { } conversation) locked.Add(conversation);
+        }
         foreach (var conversation in locked)
         {
-            var member = (await members.FindAsync(db, tenantId, conversation.Id, userId))!;
-            await RemoveAsync(db, conversation, member);
+            if (await members.FindAsync(db, tenantId, conversation.Id, userId) is { } member) await RemoveAsync(db, conversation, member);
         }
     }
 
