@@ -161,7 +161,7 @@ public sealed class MessageService(
             row.UpdatedAt = now;
             row.EditedAt = now;
             await messages.UpdateTextAsync(db, row);
-            await search.IndexAsync(db, caller.TenantId, row.Id, row.Text);
+            search.Index(db, caller.TenantId, row.Id, row.Text);
             events.ToConversation(db, caller.TenantId, conversationId, EventTypes.MessageUpdated, await views.BuildOneAsync(db, caller.TenantId, null, row));
             return await views.BuildOneAsync(db, caller.TenantId, caller.UserId, row);
         });
@@ -251,7 +251,7 @@ public sealed class MessageService(
     {
         await messages.TombstoneAsync(db, row.TenantId, row.Id, now);
         await reactions.DeleteForMessageAsync(db, row.TenantId, row.Id);
-        await search.RemoveAsync(db, row.TenantId, row.Id);
+        search.Remove(db, row.TenantId, row.Id);
         await pins.DeleteForMessageAsync(db, row.TenantId, row.Id);
         await attachmentStore.ReleaseMessageAsync(db, row.TenantId, row.Id);
         events.ToConversation(db, row.TenantId, row.ConversationId, EventTypes.MessageDeleted,
@@ -282,7 +282,7 @@ public sealed class MessageService(
     /// <summary>
     /// Stores a message with its attachments in a conversation this write read, and so locked: its seq is the row's last
     /// one plus one. What nothing in the write reads back (the message itself, the conversation's newest seq, the search
-    /// entry, unarchiving) is written when the write closes, with the commit: one round trip on PostgreSQL. The
+    /// entry, unarchiving) is written when the write closes, with the commit (the search entry last of all): one round trip on PostgreSQL. The
     /// attachment links are written at once, since the view reads them. Returns the row and the shared view its
     /// announcement carries (see <see cref="Announce"/>).
     /// </summary>
@@ -292,8 +292,7 @@ public sealed class MessageService(
         row.Seq = ++conversation.LastSeq;
         db.AtClose(close => conversations.SetLastSeqAsync(close, row.TenantId, conversation.Id, row.Seq, row.CreatedAt));
         db.AtClose(close => messages.InsertAsync(close, row));
-        // A closing step runs exactly one statement, and a message without text has no search entry to add.
-        if (!string.IsNullOrEmpty(row.Text)) db.AtClose(close => search.AddAsync(close, row.TenantId, row.Id, row.Text));
+        search.Add(db, row.TenantId, row.Id, row.Text);
         db.AtClose(close => members.UnarchiveAllAsync(close, row.TenantId, conversation.Id));
         await attachmentStore.LinkAsync(db, row.TenantId, conversation.Id, row.Id, attachmentIds);
         var view = await views.BuildAppendedAsync(db, row.TenantId, row, withAttachments: attachmentIds.Count > 0, knownPeople);

@@ -15,38 +15,47 @@ public sealed class SearchHit
 /// </summary>
 public sealed class SearchStore
 {
-    /// <summary>Indexes changed text: the old entry goes, the new one comes.</summary>
-    public async Task IndexAsync(DbSession db, string tenantId, string messageId, string? text)
+    /// <summary>Indexes changed text as the write commits: the old entry goes, the new one comes.</summary>
+    public void Index(WriteSession db, string tenantId, string messageId, string? text)
     {
-        await RemoveAsync(db, tenantId, messageId);
-        await AddAsync(db, tenantId, messageId, text);
+        Remove(db, tenantId, messageId);
+        Add(db, tenantId, messageId, text);
     }
 
-    /// <summary>Indexes a new message's text (it has no entry yet): one statement where a WITH may write (PostgreSQL).</summary>
-    public async Task AddAsync(DbSession db, string tenantId, string messageId, string? text)
+    /// <summary>
+    /// Indexes a new message's text as the write commits (<see cref="WriteSession.AtCommit"/>). Where a WITH may
+    /// write (PostgreSQL) that is one statement, and the write commits alone. On SQLite it comes after the batch's
+    /// later writes, which may have deleted the message with its conversation or tenant: then there is nothing to
+    /// index. No statement here has a RETURNING, which would write out the batch's entries added before it.
+    /// </summary>
+    public void Add(WriteSession db, string tenantId, string messageId, string? text)
     {
         if (string.IsNullOrEmpty(text)) return;
+        var args = new { tenantId, messageId, text };
         if (db.Dialect.WritesInWith)
         {
-            await db.ExecuteAsync(
+            db.AtCommit(close => close.ExecuteAsync(
                 """
                 WITH key AS (INSERT INTO search_keys (tenant_id, message_id) VALUES (@tenantId, @messageId) RETURNING id)
                 INSERT INTO message_text (rowid, text) SELECT id, @text FROM key
-                """, new { tenantId, messageId, text });
+                """, args));
             return;
         }
-        var key = await db.ScalarAsync<long>(
-            "INSERT INTO search_keys (tenant_id, message_id) VALUES (@tenantId, @messageId) RETURNING id", new { tenantId, messageId });
-        await db.ExecuteAsync("INSERT INTO message_text (rowid, text) VALUES (@key, @text)", new { key, text });
+        db.AtCommit(async close =>
+        {
+            if (await close.QuerySingleOrDefaultAsync<long?>("SELECT 1 FROM messages WHERE tenant_id = @tenantId AND id = @messageId", args) is null) return;
+            await close.ExecuteAsync("INSERT INTO search_keys (tenant_id, message_id) VALUES (@tenantId, @messageId)", args);
+            await close.ExecuteAsync("INSERT INTO message_text (rowid, text) VALUES (last_insert_rowid(), @text)", args);
+        });
     }
 
-    public async Task RemoveAsync(DbSession db, string tenantId, string messageId)
+    /// <summary>Takes a message out of the index as the write commits.</summary>
+    public void Remove(WriteSession db, string tenantId, string messageId)
     {
-        var key = await db.QuerySingleOrDefaultAsync<long?>(
-            "SELECT id FROM search_keys WHERE tenant_id = @tenantId AND message_id = @messageId", new { tenantId, messageId });
-        if (key is null) return;
-        await db.ExecuteAsync("DELETE FROM message_text WHERE rowid = @key", new { key });
-        await db.ExecuteAsync("DELETE FROM search_keys WHERE id = @key", new { key });
+        var args = new { tenantId, messageId };
+        db.AtCommit(close => close.ExecuteAsync(
+            "DELETE FROM message_text WHERE rowid = (SELECT id FROM search_keys WHERE tenant_id = @tenantId AND message_id = @messageId)", args));
+        db.AtCommit(close => close.ExecuteAsync("DELETE FROM search_keys WHERE tenant_id = @tenantId AND message_id = @messageId", args));
     }
 
     /// <summary>Empties the index of a conversation's messages (the conversation is being deleted).</summary>

@@ -10,7 +10,9 @@ namespace Confab.Server.Storage;
 /// A write that throws leaves nothing and the others go on: a batch runs its writes back to back, and if one
 /// throws, the transaction rolls back and the others run again, each in a savepoint of its own that a failure
 /// rolls back alone. Savepoints are not the rule because SQLite's full-text index writes out its pending terms at
-/// each one, which more than doubled what SQLite spent on a send's inserts. After a batch with a failure the
+/// each one, which more than doubled what SQLite spent on a send's inserts; for the same reason the full-text
+/// changes of a batch's writes (<see cref="WriteSession.AtCommit"/>) run after all of them, with a failure there
+/// counting as its write's. After a batch with a failure the
 /// next batch starts with savepoints, so a stream of failing writes cannot make every batch run twice.
 /// Every caller learns its outcome only after the commit, so an acknowledged write is durable, and positions
 /// taken in batch order are in commit order. There is no waiting for a batch to fill: writes that arrive while
@@ -136,23 +138,28 @@ internal sealed class GroupCommit : IAsyncDisposable
         await using var transaction = await connection.BeginTransactionAsync();
         if (batch.Count == 1)
         {
-            await batch[0].RunAsync(connection, transaction, engine.Dialect, commit: true);
+            await batch[0].RunAsync(connection, transaction, engine.Dialect, commit: true, commitStepsLater: false);
             return;
         }
-        foreach (var pending in batch)
+        if (savepoints)
         {
-            if (savepoints) await RunInSavepointAsync(connection, transaction, pending);
-            else await RunOrEndTransactionAsync(connection, transaction, pending);
+            foreach (var pending in batch) await RunInSavepointAsync(connection, transaction, pending);
+        }
+        else
+        {
+            foreach (var pending in batch)
+                await RunOrEndTransactionAsync(pending, () => pending.RunAsync(connection, transaction, engine.Dialect, commit: false, commitStepsLater: true));
+            foreach (var pending in batch) await RunOrEndTransactionAsync(pending, pending.RunCommitStepsAsync);
         }
         await transaction.CommitAsync();
     }
 
-    /// <summary>Runs one write; if it throws, nothing of the batch can stay, so its failure ends the transaction.</summary>
-    private async Task RunOrEndTransactionAsync(DbConnection connection, DbTransaction transaction, PendingWrite pending)
+    /// <summary>Runs a write's work; if it throws, nothing of the batch can stay, so its failure ends the transaction.</summary>
+    private static async Task RunOrEndTransactionAsync(PendingWrite pending, Func<Task> work)
     {
         try
         {
-            await pending.RunAsync(connection, transaction, engine.Dialect, commit: false);
+            await work();
         }
         catch (Exception failure)
         {
@@ -169,7 +176,7 @@ internal sealed class GroupCommit : IAsyncDisposable
         await transaction.SaveAsync(Savepoint);
         try
         {
-            await pending.RunAsync(connection, transaction, engine.Dialect, commit: false);
+            await pending.RunAsync(connection, transaction, engine.Dialect, commit: false, commitStepsLater: false);
             await transaction.ReleaseAsync(Savepoint);
         }
         catch (Exception failure)

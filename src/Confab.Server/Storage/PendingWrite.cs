@@ -14,14 +14,20 @@ internal abstract class PendingWrite
 
     private WriteSession? attempt;
 
-    /// <summary>Runs the write and its closing steps; commits the transaction too if <paramref name="commit"/> (the write has it alone).</summary>
-    public async Task RunAsync(DbConnection connection, DbTransaction transaction, ISqlDialect dialect, bool commit)
+    /// <summary>
+    /// Runs the write and its closing steps, and its steps for the commit unless <paramref name="commitStepsLater"/>
+    /// (see <see cref="RunCommitStepsAsync"/>); commits the transaction too if <paramref name="commit"/> (the write has it alone).
+    /// </summary>
+    public async Task RunAsync(DbConnection connection, DbTransaction transaction, ISqlDialect dialect, bool commit, bool commitStepsLater)
     {
         var session = attempt = new WriteSession(connection, transaction, dialect);
         await RunWorkAsync(session);
-        await session.CloseAsync(commit);
+        await session.CloseAsync(commit, commitStepsLater);
         Appended = session.Appended;
     }
+
+    /// <summary>Runs the steps the write queued for its commit (<see cref="WriteSession.AtCommit"/>), once every write of the batch has run.</summary>
+    public Task RunCommitStepsAsync() => attempt!.RunCommitStepsAsync();
 
     public void Fail(Exception failure) => Failure = failure;
 

@@ -11,6 +11,7 @@ public sealed class WriteSession : DbSession
     private readonly DbTransaction transaction;
     private readonly Dictionary<string, long> appended = new(StringComparer.Ordinal);
     private List<Func<DbSession, Task>>? closing;
+    private List<Func<DbSession, Task>>? committing;
     private List<Action>? undoIfRunAgain;
     private bool closingNow;
 
@@ -50,6 +51,29 @@ public sealed class WriteSession : DbSession
         (closing ??= []).Add(step);
     }
 
+    /// <summary>
+    /// Runs <paramref name="step"/> as late as can be: where writes share a transaction (SQLite), after every write
+    /// of the batch has run, just before the commit; where a write commits alone, after its closing steps, by their
+    /// rules. The full-text index changes here. SQLite's FTS5 writes the terms it holds in memory out as a new
+    /// segment at every statement that opens a statement journal (one with RETURNING, an UPDATE that may change several
+    /// rows), so an entry added amid a batch's other statements cost a segment of its own; added last, the batch's
+    /// entries make one. A step must change nothing a write reads, and it runs after later writes of its batch, so
+    /// it must check what they may have removed.
+    /// </summary>
+    public void AtCommit(Func<DbSession, Task> step)
+    {
+        if (closingNow) throw new InvalidOperationException("A closing step cannot queue a step for the commit.");
+        (committing ??= []).Add(step);
+    }
+
+    /// <summary>Runs the steps queued for the commit; the caller runs every write's closing steps first.</summary>
+    internal async Task RunCommitStepsAsync()
+    {
+        var steps = committing;
+        committing = null;
+        foreach (var step in steps ?? []) await step(this);
+    }
+
     /// <summary>Runs the closing steps queued so far, in order, so that what the write does next comes after them.</summary>
     public async Task RunClosingStepsAsync()
     {
@@ -64,9 +88,18 @@ public sealed class WriteSession : DbSession
         }
     }
 
-    /// <summary>Ends the write's work: its closing steps, then the commit if <paramref name="commit"/> (else its caller commits later).</summary>
-    internal async Task CloseAsync(bool commit)
+    /// <summary>
+    /// Ends the write's work: its closing steps, then the steps for the commit unless <paramref name="commitStepsLater"/>
+    /// (the caller runs them once the batch's other writes have run), then the commit if <paramref name="commit"/>
+    /// (else its caller commits later).
+    /// </summary>
+    internal async Task CloseAsync(bool commit, bool commitStepsLater)
     {
+        if (!commitStepsLater && committing is not null)
+        {
+            (closing ??= []).AddRange(committing);
+            committing = null;
+        }
         if (closing is null || !Dialect.WritesInWith)
         {
             await RunClosingStepsAsync();

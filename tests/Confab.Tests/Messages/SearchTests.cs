@@ -81,6 +81,41 @@ public sealed class SearchTests(ConfabServer server) : IClassFixture<ConfabServe
         await alice.GetAsync($"/v1/search/messages?q={new string('x', 201)}").ExpectProblem(400);
     }
 
+    [Fact]
+    public async Task Messages_removed_by_a_later_write_of_their_batch_leave_no_search_entry_and_the_rest_are_found()
+    {
+        var tenant = await server.NewTenantAsync();
+        var (alice, bob) = (await tenant.SessionAsync("alice"), await tenant.SessionAsync("bob"));
+        var doomed = await tenant.CreateConversationAsync(alice, "group", "bob");
+        var kept = await tenant.CreateConversationAsync(alice, "group", "bob");
+
+        // The first write holds the single writer (SQLite) while the rest queue behind it and share one batch, whose
+        // full-text entries are written after all its writes: after the conversation and bob's messages are gone.
+        var release = new TaskCompletionSource();
+        var holding = server.Database.WriteAsync(async _ => await release.Task);
+        var sends = new[]
+        {
+            alice.PostJsonAsync($"/v1/conversations/{doomed}/messages", new { text = "ledger in a deleted room" }),
+            alice.PostJsonAsync($"/v1/conversations/{kept}/messages", new { text = "ledger kept" }),
+            bob.PostJsonAsync($"/v1/conversations/{kept}/messages", new { text = "ledger of a deleted user" }),
+        };
+        // Time for the sends to reach the writer's queue before the deletions do, and for the deletions to follow them.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var deletions = new[] { alice.DeleteAsync($"/v1/conversations/{doomed}"), tenant.Backend.DeleteAsync("/server/v1/users/bob?messages=delete") };
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        release.SetResult();
+        await holding;
+
+        var keptId = (await Task.WhenAll(sends.Select(sent => sent.ExpectJson(201))))[1].Str("id");
+        foreach (var deletion in deletions) await deletion.Expect(204);
+        Assert.Equal(new[] { keptId }, await IdsAsync(alice, "ledger"));
+        var entries = await server.Database.ReadAsync(db => db.QueryAsync<string>(
+            "SELECT message_id FROM search_keys WHERE tenant_id = @tenantId", new { tenantId = tenant.Id }));
+        Assert.Equal(new[] { keptId }, entries);
+        var orphans = await server.Database.ReadAsync(db => db.ScalarAsync<long>("SELECT COUNT(*) FROM message_text WHERE rowid NOT IN (SELECT id FROM search_keys)", null));
+        Assert.Equal(0, orphans);
+    }
+
     private static async Task<string[]> IdsAsync(HttpClient client, string query) =>
         (await client.GetAsync($"/v1/search/messages?q={query}").ExpectJson(200)).Items().Select(m => m.Str("id")).Order(StringComparer.Ordinal).ToArray();
 }

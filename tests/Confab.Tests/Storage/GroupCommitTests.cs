@@ -79,6 +79,34 @@ public sealed class GroupCommitTests(ConfabServer server) : IClassFixture<Confab
         Assert.Equal([-1, .. Enumerable.Range(0, 20).Where(i => i != 10)], logged);
     }
 
+    [Fact]
+    public async Task A_write_whose_step_for_the_commit_fails_fails_alone_and_the_rest_of_its_batch_commits()
+    {
+        var tenant = await server.NewTenantAsync();
+        var before = await server.LastPositionAsync(tenant.Id);
+
+        // On SQLite the first write holds the single writer while the others queue behind it, so they share one batch
+        // and their steps for the commit run after all of them.
+        var release = new TaskCompletionSource();
+        var holding = server.Database.WriteAsync(async _ => await release.Task);
+        var writes = Enumerable.Range(0, 10).Select(i => server.Database.WriteAsync(db =>
+        {
+            server.EventLog.ToUser(db, tenant.Id, "nobody", "test.written", new { i });
+            db.AtCommit(close => i == 4
+                ? Task.FromException(new InvalidOperationException("the step for the commit fails"))
+                : close.ScalarAsync<long>("SELECT COUNT(*) FROM events WHERE tenant_id = @tenantId", new { tenantId = tenant.Id }));
+            return Task.CompletedTask;
+        })).ToList();
+        release.SetResult();
+        await holding;
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => writes[4]);
+        await Task.WhenAll(writes.Where((_, i) => i != 4));
+        // PostgreSQL runs the writes side by side, so only SQLite's order is the order they were asked in.
+        var logged = (await server.ReadAsync(tenant.Id, before)).Select(WriteIndex).Order();
+        Assert.Equal(Enumerable.Range(0, 10).Where(i => i != 4), logged);
+    }
+
     [SqliteFact]
     public async Task Sends_that_run_again_because_a_later_write_of_their_batch_failed_count_once_against_the_rate_limit()
     {
