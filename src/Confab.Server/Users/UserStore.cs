@@ -26,6 +26,9 @@ public sealed class UserStore
     {
         var distinct = ids.Distinct(StringComparer.Ordinal).ToArray();
         if (distinct.Length == 0) return [];
+        // Most often one user (a new message's sender): found by its key, without a list, which costs SQLite as much again.
+        if (distinct.Length == 1)
+            return await FindAnyAsync(db, tenantId, distinct[0]) is { } user ? new(StringComparer.Ordinal) { [user.Id] = user } : [];
         var rows = await db.QueryAsync<UserRow>($"SELECT {Columns} FROM users WHERE tenant_id = @tenantId AND id {db.Dialect.AnyOf("@distinct")}", new { tenantId, distinct });
         return rows.ToDictionary(r => r.Id, StringComparer.Ordinal);
     }
