@@ -24,9 +24,9 @@ public sealed class SearchStore
 
     /// <summary>
     /// Indexes a new message's text as the write commits (<see cref="WriteSession.AtCommit"/>). Where a WITH may
-    /// write (PostgreSQL) that is one statement, and the write commits alone. On SQLite it comes after the batch's
-    /// later writes, which may have deleted the message with its conversation or tenant: then there is nothing to
-    /// index. No statement here has a RETURNING, which would write out the batch's entries added before it.
+    /// write (PostgreSQL) that is one statement, and the write commits alone. On SQLite it may come after later
+    /// writes of the batch, which may have deleted the message, alone or with its conversation or tenant: then
+    /// there is nothing to index. No statement here has a RETURNING, which would write out the entries added before it.
     /// </summary>
     public void Add(WriteSession db, string tenantId, string messageId, string? text)
     {
@@ -43,7 +43,7 @@ public sealed class SearchStore
         }
         db.AtCommit(async close =>
         {
-            if (await close.QuerySingleOrDefaultAsync<long?>("SELECT 1 FROM messages WHERE tenant_id = @tenantId AND id = @messageId", args) is null) return;
+            if (await close.QuerySingleOrDefaultAsync<long?>("SELECT 1 FROM messages WHERE tenant_id = @tenantId AND id = @messageId AND deleted_at IS NULL", args) is null) return;
             await close.ExecuteAsync("INSERT INTO search_keys (tenant_id, message_id) VALUES (@tenantId, @messageId)", args);
             await close.ExecuteAsync("INSERT INTO message_text (rowid, text) VALUES (last_insert_rowid(), @text)", args);
         });

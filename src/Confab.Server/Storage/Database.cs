@@ -49,5 +49,8 @@ public sealed class Database : IAsyncDisposable
             return true;
         });
 
+    /// <summary>How many writes wait for their turn in SQLite's single lane (see <see cref="GroupCommit"/>); none wait on PostgreSQL.</summary>
+    internal int QueuedWrites => writes.Queued;
+
     public ValueTask DisposeAsync() => writes.DisposeAsync();
 }

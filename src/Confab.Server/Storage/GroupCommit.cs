@@ -10,9 +10,9 @@ namespace Confab.Server.Storage;
 /// A write that throws leaves nothing and the others go on: a batch runs its writes back to back, and if one
 /// throws, the transaction rolls back and the others run again, each in a savepoint of its own that a failure
 /// rolls back alone. Savepoints are not the rule because SQLite's full-text index writes out its pending terms at
-/// each one, which more than doubled what SQLite spent on a send's inserts; for the same reason the full-text
-/// changes of a batch's writes (<see cref="WriteSession.AtCommit"/>) run after all of them, with a failure there
-/// counting as its write's. After a batch with a failure the
+/// each one, which more than doubled what SQLite spent on a send's inserts; for the same reason, in a batch run
+/// back to back, the full-text changes of its writes (<see cref="WriteSession.AtCommit"/>) run after all of them,
+/// a failure there counting as its write's. After a batch with a failure the
 /// next batch starts with savepoints, so a stream of failing writes cannot make every batch run twice.
 /// Every caller learns its outcome only after the commit, so an acknowledged write is durable, and positions
 /// taken in batch order are in commit order. There is no waiting for a batch to fill: writes that arrive while
@@ -39,6 +39,7 @@ internal sealed class GroupCommit : IAsyncDisposable
     /// </summary>
     private readonly SemaphoreSlim turns;
     private volatile bool stopping;
+    private int queued;
 
     public GroupCommit(IStoreEngine engine, EventNotifier notifier)
     {
@@ -52,9 +53,14 @@ internal sealed class GroupCommit : IAsyncDisposable
     {
         var pending = new PendingWrite<T>(work);
         if (engine.WriteConcurrency > 1) return CommitAloneAsync(pending);
-        if (!queue.Writer.TryWrite(pending)) throw ShuttingDown();
-        return pending.Outcome;
+        Interlocked.Increment(ref queued);
+        if (queue.Writer.TryWrite(pending)) return pending.Outcome;
+        Interlocked.Decrement(ref queued);
+        throw ShuttingDown();
     }
+
+    /// <summary>How many writes wait in the lane (SQLite) for their batch to start; none wait elsewhere.</summary>
+    internal int Queued => Volatile.Read(ref queued);
 
     /// <summary>Commits what is queued or running, refuses what comes later, then stops.</summary>
     public async ValueTask DisposeAsync()
@@ -75,6 +81,7 @@ internal sealed class GroupCommit : IAsyncDisposable
         while (await queue.Reader.WaitToReadAsync())
         {
             while (batch.Count < MaxBatch && queue.Reader.TryRead(out var pending)) batch.Add(pending);
+            Interlocked.Add(ref queued, -batch.Count);
             failedLately = await CommitAsync(batch, savepoints: failedLately);
             batch.Clear();
         }

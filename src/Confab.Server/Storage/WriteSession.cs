@@ -52,26 +52,36 @@ public sealed class WriteSession : DbSession
     }
 
     /// <summary>
-    /// Runs <paramref name="step"/> as late as can be: where writes share a transaction (SQLite), after every write
-    /// of the batch has run, just before the commit; where a write commits alone, after its closing steps, by their
-    /// rules. The full-text index changes here. SQLite's FTS5 writes the terms it holds in memory out as a new
-    /// segment at every statement that opens a statement journal (one with RETURNING, an UPDATE that may change several
-    /// rows), so an entry added amid a batch's other statements cost a segment of its own; added last, the batch's
-    /// entries make one. A step must change nothing a write reads, and it runs after later writes of its batch, so
-    /// it must check what they may have removed.
+    /// Runs <paramref name="step"/> as late as can be, for the full-text index. SQLite's FTS5 writes the terms it holds
+    /// in memory out as a new segment at every statement that opens a statement journal (one with RETURNING, an UPDATE
+    /// that may change several rows), so entries added amid a batch's other statements cost a segment each. Where
+    /// writes share a transaction (SQLite) the step therefore runs after its write's closing steps and, in a batch
+    /// whose writes run back to back, after every other write of the batch, just before the commit: a batch of sends
+    /// then writes one segment. Such a step runs after later writes of its batch, so it checks what they may have
+    /// removed. Where a write commits alone (PostgreSQL) nothing is gained by waiting, and the step is a closing step
+    /// where it was queued, by their rules: before the event a write appends last, outside the tenant's lock.
     /// </summary>
     public void AtCommit(Func<DbSession, Task> step)
     {
         if (closingNow) throw new InvalidOperationException("A closing step cannot queue a step for the commit.");
-        (committing ??= []).Add(step);
+        if (Dialect.WritesInWith) AtClose(step);
+        else (committing ??= []).Add(step);
     }
 
-    /// <summary>Runs the steps queued for the commit; the caller runs every write's closing steps first.</summary>
+    /// <summary>Runs the steps queued for the commit, which queue no other; the caller runs every write's closing steps first.</summary>
     internal async Task RunCommitStepsAsync()
     {
         var steps = committing;
         committing = null;
-        foreach (var step in steps ?? []) await step(this);
+        closingNow = true;
+        try
+        {
+            foreach (var step in steps ?? []) await step(this);
+        }
+        finally
+        {
+            closingNow = false;
+        }
     }
 
     /// <summary>Runs the closing steps queued so far, in order, so that what the write does next comes after them.</summary>

@@ -30,6 +30,21 @@ public class ConfabServer : WebApplicationFactory<Program>
 
     private readonly TestDatabase database = new();
 
+    /// <summary>
+    /// Waits until <paramref name="count"/> writes wait in SQLite's single lane, behind one the test holds, so that
+    /// they share the next batch in the order they queued. On PostgreSQL writes never queue, and this returns at once.
+    /// </summary>
+    public async Task WritesQueuedAsync(int count)
+    {
+        if (Database.Engine.WriteConcurrency > 1) return;
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (Database.QueuedWrites < count)
+        {
+            if (waited.Elapsed > TimeSpan.FromSeconds(30)) throw new TimeoutException($"{Database.QueuedWrites} of {count} writes queued after 30 s.");
+            await Task.Delay(10);
+        }
+    }
+
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2214", Justification = "StartServer must run in the constructor; subclasses only add settings.")]
     public ConfabServer()
     {

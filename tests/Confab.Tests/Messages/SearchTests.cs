@@ -99,11 +99,17 @@ public sealed class SearchTests(ConfabServer server) : IClassFixture<ConfabServe
             alice.PostJsonAsync($"/v1/conversations/{kept}/messages", new { text = "ledger kept" }),
             bob.PostJsonAsync($"/v1/conversations/{kept}/messages", new { text = "ledger of a deleted user" }),
         };
-        // Time for the sends to reach the writer's queue before the deletions do, and for the deletions to follow them.
-        await Task.Delay(TimeSpan.FromSeconds(1));
-        var deletions = new[] { alice.DeleteAsync($"/v1/conversations/{doomed}"), tenant.Backend.DeleteAsync("/server/v1/users/bob?messages=delete") };
-        await Task.Delay(TimeSpan.FromSeconds(1));
-        release.SetResult();
+        Task<HttpResponseMessage>[] deletions;
+        try
+        {
+            await server.WritesQueuedAsync(sends.Length);
+            deletions = [alice.DeleteAsync($"/v1/conversations/{doomed}"), tenant.Backend.DeleteAsync("/server/v1/users/bob?messages=delete")];
+            await server.WritesQueuedAsync(sends.Length + deletions.Length);
+        }
+        finally
+        {
+            release.SetResult();
+        }
         await holding;
 
         var keptId = (await Task.WhenAll(sends.Select(sent => sent.ExpectJson(201))))[1].Str("id");

@@ -84,6 +84,7 @@ public sealed class GroupCommitTests(ConfabServer server) : IClassFixture<Confab
     {
         var tenant = await server.NewTenantAsync();
         var before = await server.LastPositionAsync(tenant.Id);
+        var ran = new ConcurrentQueue<string>();
 
         // On SQLite the first write holds the single writer while the others queue behind it, so they share one batch
         // and their steps for the commit run after all of them.
@@ -91,20 +92,33 @@ public sealed class GroupCommitTests(ConfabServer server) : IClassFixture<Confab
         var holding = server.Database.WriteAsync(async _ => await release.Task);
         var writes = Enumerable.Range(0, 10).Select(i => server.Database.WriteAsync(db =>
         {
+            ran.Enqueue($"write {i}");
             server.EventLog.ToUser(db, tenant.Id, "nobody", "test.written", new { i });
-            db.AtCommit(close => i == 4
-                ? Task.FromException(new InvalidOperationException("the step for the commit fails"))
-                : close.ScalarAsync<long>("SELECT COUNT(*) FROM events WHERE tenant_id = @tenantId", new { tenantId = tenant.Id }));
+            db.AtCommit(close =>
+            {
+                ran.Enqueue($"step {i}");
+                return close.ExecuteAsync(i == 4 ? "UPDATE events SET no_such_column = 1" : "UPDATE tenants SET name = name WHERE id = @id", new { id = tenant.Id });
+            });
             return Task.CompletedTask;
         })).ToList();
-        release.SetResult();
+        try
+        {
+            await server.WritesQueuedAsync(writes.Count);
+        }
+        finally
+        {
+            release.SetResult();
+        }
         await holding;
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => writes[4]);
+        var failure = await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => writes[4]);
+        Assert.Contains("no_such_column", failure.Message, StringComparison.Ordinal);
         await Task.WhenAll(writes.Where((_, i) => i != 4));
         // PostgreSQL runs the writes side by side, so only SQLite's order is the order they were asked in.
         var logged = (await server.ReadAsync(tenant.Id, before)).Select(WriteIndex).Order();
         Assert.Equal(Enumerable.Range(0, 10).Where(i => i != 4), logged);
+        if (server.Database.Engine.WriteConcurrency == 1)
+            Assert.Equal([.. Enumerable.Range(0, 10).Select(i => $"write {i}"), .. Enumerable.Range(0, 5).Select(i => $"step {i}")], ran.Take(15));
     }
 
     [SqliteFact]
@@ -121,10 +135,16 @@ public sealed class GroupCommitTests(ConfabServer server) : IClassFixture<Confab
         var release = new TaskCompletionSource();
         var holding = server.Database.WriteAsync(async _ => await release.Task);
         var posting = Enumerable.Range(0, sends).Select(i => users[0].PostJsonAsync($"/v1/conversations/{conversation}/messages", new { text = $"m{i}" })).ToList();
-        // Time for the sends to reach the writer's queue; a send still on its way would only run after the failures, once.
-        await Task.Delay(TimeSpan.FromSeconds(1));
-        var failing = Enumerable.Range(0, 3).Select(_ => server.Database.WriteAsync<int>(_ => Task.FromException<int>(new InvalidOperationException("fails")))).ToList();
-        release.SetResult();
+        List<Task<int>> failing;
+        try
+        {
+            await server.WritesQueuedAsync(sends);
+            failing = Enumerable.Range(0, 3).Select(_ => server.Database.WriteAsync<int>(_ => Task.FromException<int>(new InvalidOperationException("fails")))).ToList();
+        }
+        finally
+        {
+            release.SetResult();
+        }
         await holding;
 
         var responses = await Task.WhenAll(posting);
