@@ -38,7 +38,7 @@ public sealed class OutboundFramingTests(ConfabServer server) : IClassFixture<Co
     public async Task Frames_of_every_length_arrive_whole_and_in_order_when_written_together()
     {
         var (tenant, alice, bobToken, group) = await GroupWithLongMessagesAsync();
-        string[] texts = ["short", new string('x', 70_000), new string('é', 100_000), "last"];
+        string[] texts = ["short", new string('x', 70_000), new string('é', 100_000), "four bytes 🙂, two ü, three €", "last"];
 
         // Bob sends no first request: what arrives meanwhile is held, and goes out in one write when the stream goes live.
         var (bob, _) = await TestSocket.ConnectReadyAsync(server, bobToken);
