@@ -27,11 +27,8 @@ public sealed class AttachmentStore
         ON CONFLICT (tenant_id, sha256) DO UPDATE SET touched_at = excluded.touched_at
         """, new { tenantId, sha256, size, mimeType, now });
 
-    public async Task<Dictionary<string, AttachmentRow>> FindManyAsync(DbSession db, string tenantId, IReadOnlyCollection<string> ids) =>
-        ids.Count == 0
-            ? new(StringComparer.Ordinal)
-            : (await db.QueryAsync<AttachmentRow>($"SELECT {Columns}, {IsAlive} AS alive FROM attachments a WHERE a.tenant_id = @tenantId AND a.id {db.Dialect.AnyOf("@ids")}",
-                new { tenantId, ids = ids.ToArray() })).ToDictionary(r => r.Id, StringComparer.Ordinal);
+    public Task<Dictionary<string, AttachmentRow>> FindManyAsync(DbSession db, string tenantId, IReadOnlyCollection<string> ids) =>
+        db.FindByKeysAsync<AttachmentRow>($"SELECT {Columns}, {IsAlive} AS alive FROM attachments a WHERE a.tenant_id = @tenantId AND a.id", tenantId, ids, r => r.Id);
 
     /// <summary>The attachment, when it is still alive.</summary>
     public async Task<AttachmentRow?> FindAliveAsync(DbSession db, string tenantId, string id) =>

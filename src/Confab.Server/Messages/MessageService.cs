@@ -282,9 +282,9 @@ public sealed class MessageService(
     /// <summary>
     /// Stores a message with its attachments in a conversation this write read, and so locked: its seq is the row's last
     /// one plus one. What nothing in the write reads back (the message itself, the conversation's newest seq, the search
-    /// entry, unarchiving) is written when the write closes, with the commit (the search entry last of all): one round trip on PostgreSQL. The
-    /// attachment links are written at once, since the view reads them. Returns the row and the shared view its
-    /// announcement carries (see <see cref="Announce"/>).
+    /// entry, unarchiving) is written when the write closes, with the commit (the search entry last of all): one round
+    /// trip on PostgreSQL. The attachment links are written at once, since the view reads them. Returns the row and the
+    /// shared view its announcement carries (see <see cref="Announce"/>).
     /// </summary>
     private async Task<(MessageRow Row, Message View)> StoreAsync(
         WriteSession db, ConversationRow conversation, MessageRow row, IReadOnlyList<string> attachmentIds, IReadOnlyDictionary<string, UserRow>? knownPeople)

@@ -55,13 +55,8 @@ public sealed class MessageStore
               AND client_message_id = @clientMessageId
             """, new { tenantId, conversationId, senderKey = senderId ?? "", clientMessageId });
 
-    public async Task<Dictionary<string, MessageRow>> FindManyAsync(DbSession db, string tenantId, IEnumerable<string> ids)
-    {
-        var distinct = ids.Distinct(StringComparer.Ordinal).ToArray();
-        if (distinct.Length == 0) return [];
-        var rows = await db.QueryAsync<MessageRow>($"SELECT {Columns} FROM messages WHERE tenant_id = @tenantId AND id {db.Dialect.AnyOf("@distinct")}", new { tenantId, distinct });
-        return rows.ToDictionary(r => r.Id, StringComparer.Ordinal);
-    }
+    public Task<Dictionary<string, MessageRow>> FindManyAsync(DbSession db, string tenantId, IEnumerable<string> ids) =>
+        db.FindByKeysAsync<MessageRow>($"SELECT {Columns} FROM messages WHERE tenant_id = @tenantId AND id", tenantId, ids, r => r.Id);
 
     /// <summary>Messages the viewer can see with seq below the bound, newest first.</summary>
     public Task<IReadOnlyList<MessageRow>> OlderAsync(DbSession db, string tenantId, string conversationId, string viewerId, SeqBound before, int limit) =>

@@ -25,12 +25,8 @@ public sealed class RateLimiter(TimeProvider clock)
     internal int BucketCount => buckets.Count;
 
     /// <summary>Takes one token from the user's bucket and one from the tenant's, or refuses with 429 (taking neither).</summary>
-    public void Take(string tenantId, string userId, string kind, int perMinutePerUser, int perMinutePerTenant)
-    {
-        SweepIfDue();
-        var (tenant, user) = Limits(tenantId, userId, kind, perMinutePerUser, perMinutePerTenant);
-        TakeFrom(tenant, user);
-    }
+    public void Take(string tenantId, string userId, string kind, int perMinutePerUser, int perMinutePerTenant) =>
+        TakeFromLimits(tenantId, userId, kind, perMinutePerUser, perMinutePerTenant);
 
     /// <summary>
     /// <see cref="Take"/> for an action a write performs: should the write's transaction roll back and the write run
@@ -38,8 +34,7 @@ public sealed class RateLimiter(TimeProvider clock)
     /// </summary>
     public void Take(WriteSession db, string tenantId, string userId, string kind, int perMinutePerUser, int perMinutePerTenant)
     {
-        Take(tenantId, userId, kind, perMinutePerUser, perMinutePerTenant);
-        var (tenant, user) = Limits(tenantId, userId, kind, perMinutePerUser, perMinutePerTenant);
+        var (tenant, user) = TakeFromLimits(tenantId, userId, kind, perMinutePerUser, perMinutePerTenant);
         db.UndoIfRunAgain(() =>
         {
             GiveBackTo(user);
@@ -47,8 +42,15 @@ public sealed class RateLimiter(TimeProvider clock)
         });
     }
 
-    private static (Limit Tenant, Limit User) Limits(string tenantId, string userId, string kind, int perMinutePerUser, int perMinutePerTenant) =>
-        (new Limit((tenantId, "", kind), perMinutePerTenant), new Limit((tenantId, userId, kind), perMinutePerUser));
+    /// <summary>Takes from the tenant's and the user's limits, and returns them.</summary>
+    private (Limit Tenant, Limit User) TakeFromLimits(string tenantId, string userId, string kind, int perMinutePerUser, int perMinutePerTenant)
+    {
+        SweepIfDue();
+        var tenant = new Limit((tenantId, "", kind), perMinutePerTenant);
+        var user = new Limit((tenantId, userId, kind), perMinutePerUser);
+        TakeFrom(tenant, user);
+        return (tenant, user);
+    }
 
     /// <summary>One bucket's key (the tenant's own has no user) and its per-minute limit.</summary>
     private readonly record struct Limit((string Tenant, string User, string Kind) Key, int PerMinute)

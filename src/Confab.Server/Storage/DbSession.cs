@@ -45,6 +45,23 @@ public class DbSession
 
     public Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? args = null) => this.sql.QuerySingleOrDefaultAsync<T>(sql, args);
 
+    /// <summary>
+    /// The tenant's rows whose key is among <paramref name="keys"/>, by key. <paramref name="selectUpToKey"/> is the
+    /// query up to its key column, binding <c>@tenantId</c>. A single key is compared by itself: a list goes through
+    /// json_each on SQLite, which cost as much again as the lookup, and most lookups are of one row (a message's sender).
+    /// </summary>
+    public async Task<Dictionary<string, T>> FindByKeysAsync<T>(string selectUpToKey, string tenantId, IEnumerable<string> keys, Func<T, string> keyOf)
+    {
+        var distinct = keys.Distinct(StringComparer.Ordinal).ToArray();
+        var rows = distinct.Length switch
+        {
+            0 => [],
+            1 => await QueryAsync<T>($"{selectUpToKey} = @key", new { tenantId, key = distinct[0] }),
+            _ => await QueryAsync<T>($"{selectUpToKey} {Dialect.AnyOf("@keys")}", new { tenantId, keys = distinct }),
+        };
+        return rows.ToDictionary(keyOf, StringComparer.Ordinal);
+    }
+
     public Task<T> ScalarAsync<T>(string sql, object? args = null) => this.sql.ScalarAsync<T>(sql, args);
 
     public Task<int> ExecuteAsync(string sql, object? args = null) => this.sql.ExecuteAsync(sql, args);

@@ -22,16 +22,8 @@ public sealed class UserStore
         $"SELECT {Columns} FROM users WHERE tenant_id = @tenantId AND id = @id {db.Dialect.LockedForWrite}", new { tenantId, id });
 
     /// <summary>Users by ID, deleted ones included, for rendering senders and participants.</summary>
-    public async Task<Dictionary<string, UserRow>> FindManyAsync(DbSession db, string tenantId, IEnumerable<string> ids)
-    {
-        var distinct = ids.Distinct(StringComparer.Ordinal).ToArray();
-        if (distinct.Length == 0) return [];
-        // Most often one user (a new message's sender): found by its key, without a list, which costs SQLite as much again.
-        if (distinct.Length == 1)
-            return await FindAnyAsync(db, tenantId, distinct[0]) is { } user ? new(StringComparer.Ordinal) { [user.Id] = user } : [];
-        var rows = await db.QueryAsync<UserRow>($"SELECT {Columns} FROM users WHERE tenant_id = @tenantId AND id {db.Dialect.AnyOf("@distinct")}", new { tenantId, distinct });
-        return rows.ToDictionary(r => r.Id, StringComparer.Ordinal);
-    }
+    public Task<Dictionary<string, UserRow>> FindManyAsync(DbSession db, string tenantId, IEnumerable<string> ids) =>
+        db.FindByKeysAsync<UserRow>($"SELECT {Columns} FROM users WHERE tenant_id = @tenantId AND id", tenantId, ids, r => r.Id);
 
     /// <summary>Which of these IDs name live users of the tenant.</summary>
     public async Task<HashSet<string>> ExistingAsync(DbSession db, string tenantId, IReadOnlyCollection<string> ids)
