@@ -117,23 +117,21 @@ public sealed class ConversationStore
     }
 
     /// <summary>The caller's conversations, most recent activity first, filtered; the cursor is (activity, id).</summary>
-    /// <remarks>The page is chosen first and counted after: counting in the same select costs a count for every conversation the user is in, before the sort.</remarks>
+    /// <remarks>
+    /// The page is chosen first and counted after: counting in the same select costs a count for every conversation the user is in, before the sort.
+    /// The statement holds only the filters that are set: PostgreSQL's cached plan for "@x IS NULL OR ..." guessed a
+    /// handful of rows and probed the user's members once per conversation of the tenant (4.4 ms for 1,000, against 1.5 ms).
+    /// </remarks>
     public async Task<IReadOnlyList<ListedConversation>> ListForUserAsync(
         DbSession db, string tenantId, string userId, ConversationFilter filter, (long ActivityAt, string Id)? after, int limit)
     {
+        var pattern = SearchText.ContainsPattern(filter.Query);
         return await db.QueryAsync<ConversationRow, MemberRow, UnreadCounts, ListedConversation>(
             $"""
             SELECT {ConversationAndMemberColumns}, {UnreadCountSql} AS unread_count, {UnreadMentionCountSql} AS unread_mention_count
             FROM (
                 SELECT c.id FROM members m JOIN conversations c ON c.tenant_id = m.tenant_id AND c.id = m.conversation_id
-                WHERE m.tenant_id = @tenantId AND m.user_id = @userId AND m.archived = @archived
-                  AND (@type IS NULL OR c.type = @type)
-                  AND (@pinned IS NULL OR m.pinned = @pinned)
-                  AND (@muted IS NULL OR (m.notifications_muted AND (m.notifications_muted_until IS NULL OR m.notifications_muted_until > @now)) = @muted)
-                  AND (@role IS NULL OR m.role = @role)
-                  AND (@pattern IS NULL OR c.search_key LIKE @pattern ESCAPE '\')
-                  AND (@afterActivity IS NULL OR c.activity_at < @afterActivity OR (c.activity_at = @afterActivity AND c.id < @afterId))
-                  AND (@hasUnread IS NULL OR {HasUnreadSql} = @hasUnread)
+                WHERE m.tenant_id = @tenantId AND m.user_id = @userId AND m.archived = @archived{FilterConditions(filter, pattern is not null, after is not null)}
                 ORDER BY c.activity_at DESC, c.id DESC
                 LIMIT @limit
             ) page
@@ -145,9 +143,21 @@ public sealed class ConversationStore
             new
             {
                 tenantId, userId, archived = filter.Archived, type = filter.Type, pinned = filter.Pinned, muted = filter.Muted,
-                role = filter.Role, pattern = SearchText.ContainsPattern(filter.Query), hasUnread = filter.HasUnread, now = filter.Now,
+                role = filter.Role, pattern, hasUnread = filter.HasUnread, now = filter.Now,
                 afterActivity = after?.ActivityAt, afterId = after?.Id, limit,
             },
             splitOn: "tenant_id,unread_count");
     }
+
+    /// <summary>The list's conditions for the filters that are set (the search pattern and the cursor as told), each after AND on a line of its own.</summary>
+    private static string FilterConditions(ConversationFilter filter, bool searched, bool paged) => string.Concat(new (bool Set, string Condition)[]
+        {
+            (filter.Type is not null, "c.type = @type"),
+            (filter.Pinned is not null, "m.pinned = @pinned"),
+            (filter.Muted is not null, "(m.notifications_muted AND (m.notifications_muted_until IS NULL OR m.notifications_muted_until > @now)) = @muted"),
+            (filter.Role is not null, "m.role = @role"),
+            (searched, "c.search_key LIKE @pattern ESCAPE '\\'"),
+            (paged, "(c.activity_at < @afterActivity OR (c.activity_at = @afterActivity AND c.id < @afterId))"),
+            (filter.HasUnread is not null, $"{HasUnreadSql} = @hasUnread"),
+        }.Where(condition => condition.Set).Select(condition => $"\n      AND {condition.Condition}"));
 }
