@@ -77,18 +77,23 @@ public sealed class MessageStore
             """, new { tenantId, conversationId, viewerId, seq = after.Seq, anchorId = after.AnchorId, limit });
 
     /// <summary>The newest message the viewer has not hidden, in each conversation: one descending index probe per conversation.</summary>
+    /// <remarks>
+    /// The list drives the probes and the rows are then read by key: a join from conversations on <c>id = ANY</c> was
+    /// scanned whole under PostgreSQL's cached plan (2.2 ms for 50 of 1,000, against 0.7 ms), and a join from the list
+    /// let SQLite read every message of the tenant when it had no statistics to order the tables by.
+    /// </remarks>
     public Task<IReadOnlyList<MessageRow>> LastVisibleAsync(DbSession db, string tenantId, IReadOnlyCollection<string> conversationIds, string viewerId) =>
         conversationIds.Count == 0
             ? Task.FromResult<IReadOnlyList<MessageRow>>([])
             : db.QueryAsync<MessageRow>(
                 $"""
-                SELECT {PrefixedColumns} FROM conversations c
-                JOIN messages m ON m.tenant_id = c.tenant_id AND m.conversation_id = c.id
-                 AND m.seq = (SELECT x.seq FROM messages x
-                              WHERE x.tenant_id = c.tenant_id AND x.conversation_id = c.id
-                                AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.tenant_id = x.tenant_id AND h.user_id = @viewerId AND h.message_id = x.id)
-                              ORDER BY x.seq DESC LIMIT 1)
-                WHERE c.tenant_id = @tenantId AND c.id {db.Dialect.AnyOf("@conversationIds")}
+                SELECT {PrefixedColumns} FROM messages m
+                WHERE m.tenant_id = @tenantId AND m.id IN (
+                    SELECT (SELECT x.id FROM messages x
+                            WHERE x.tenant_id = @tenantId AND x.conversation_id = listed.value
+                              AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.tenant_id = x.tenant_id AND h.user_id = @viewerId AND h.message_id = x.id)
+                            ORDER BY x.seq DESC LIMIT 1)
+                    FROM {db.Dialect.EachOf("@conversationIds", "listed")})
                 """, new { tenantId, conversationIds = conversationIds.ToArray(), viewerId });
 
     public Task<string?> IdAtSeqAsync(DbSession db, string tenantId, string conversationId, long seq) =>

@@ -9,6 +9,12 @@ public interface ISqlDialect
     string AnyOf(string parameter);
 
     /// <summary>
+    /// A list parameter as a table named <paramref name="tableName"/>, its items in the column <c>value</c>: for a subquery
+    /// per item, where PostgreSQL's cached plan for <c>= ANY</c> may scan a small table whole instead.
+    /// </summary>
+    string EachOf(string parameter, string tableName);
+
+    /// <summary>
     /// Appended to a SELECT of a row that a write transaction will change from what it read (a counter, say):
     /// concurrent writers of that row then wait for this one to commit.
     /// </summary>

@@ -11,6 +11,8 @@ public sealed class PostgresDialect : ISqlDialect
 {
     public string AnyOf(string parameter) => $"= ANY({parameter})";
 
+    public string EachOf(string parameter, string tableName) => $"unnest({parameter}) AS {tableName}(value)";
+
     public string LockedForWrite => "FOR UPDATE";
 
     public bool WritesInWith => true;

@@ -10,6 +10,8 @@ public sealed class SqliteDialect : ISqlDialect
     /// <summary>The list arrives as one JSON array (see <see cref="SqlArguments"/>), so the text stays the same whatever its length and is compiled once.</summary>
     public string AnyOf(string parameter) => $"IN (SELECT value FROM json_each({parameter}))";
 
+    public string EachOf(string parameter, string tableName) => $"json_each({parameter}) AS {tableName}";
+
     // One writer at a time already: a row read in a write transaction cannot change before it commits.
     public string LockedForWrite => "";
 

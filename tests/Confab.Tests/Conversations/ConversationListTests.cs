@@ -28,6 +28,29 @@ public sealed class ConversationListTests(ConfabServer server) : IClassFixture<C
     }
 
     [Fact]
+    public async Task Each_listed_conversation_carries_the_newest_message_the_caller_can_see()
+    {
+        var tenant = await server.NewTenantAsync();
+        var (alice, bob) = (await tenant.SessionAsync("alice"), await tenant.SessionAsync("bob"));
+        var chatty = await CreateAsync(tenant, alice, "group", "bob");
+        var quiet = await CreateAsync(tenant, alice, "group", "bob");
+        var other = await CreateAsync(tenant, bob, "direct", "alice");
+        await tenant.SendAsync(alice, chatty, "older");
+        var newest = await tenant.SendAsync(alice, chatty, "newest");
+        await tenant.SendAsync(bob, other, "elsewhere");
+
+        await bob.DeleteAsync($"/v1/conversations/{chatty}/messages/{newest.Str("id")}?scope=me").Expect(204);
+
+        var alicePage = await PageAsync(alice);
+        Assert.Equal("newest", LastText(Find(alicePage, chatty)));
+        Assert.Equal("elsewhere", LastText(Find(alicePage, other)));
+        Assert.Null(LastText(Find(alicePage, quiet)));
+        var bobPage = await PageAsync(bob);
+        Assert.Equal("older", LastText(Find(bobPage, chatty)));
+        Assert.Equal("elsewhere", LastText(Find(bobPage, other)));
+    }
+
+    [Fact]
     public async Task The_list_holds_only_the_callers_own_conversations()
     {
         var tenant = await server.NewTenantAsync();
@@ -314,4 +337,7 @@ public sealed class ConversationListTests(ConfabServer server) : IClassFixture<C
     private static JsonElement Find(JsonElement page, string id) => Assert.Single(page.Items(), c => c.Str("id") == id);
 
     private static string[] Ids(params string[] ids) => ids;
+
+    private static string? LastText(JsonElement conversation) =>
+        conversation.TryGetProperty("lastMessage", out var message) ? message.Str("text") : null;
 }
