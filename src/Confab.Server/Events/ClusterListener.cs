@@ -24,15 +24,15 @@ public sealed partial class ClusterListener(
     private readonly Channel<ClusterNews> inbox = Channel.CreateUnbounded<ClusterNews>(new UnboundedChannelOptions { SingleReader = true });
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        engine is PostgresEngine ? Task.WhenAll(ListenAsync(stoppingToken), HandleAsync(stoppingToken)) : Task.CompletedTask;
+        engine is PostgresEngine postgres ? Task.WhenAll(ListenAsync(postgres, stoppingToken), HandleAsync(stoppingToken)) : Task.CompletedTask;
 
-    private async Task ListenAsync(CancellationToken stopping)
+    private async Task ListenAsync(PostgresEngine postgres, CancellationToken stopping)
     {
         while (!stopping.IsCancellationRequested)
         {
             try
             {
-                await using var connection = (NpgsqlConnection)engine.CreateConnection();
+                await using var connection = postgres.CreateListeningConnection();
                 await connection.OpenAsync(stopping);
                 connection.Notification += (_, notification) => Receive(notification.Payload);
                 await using (var listen = new NpgsqlCommand($"LISTEN {PostgresClusterLink.Channel}", connection))

@@ -6,8 +6,10 @@ namespace Confab.Server.Storage;
 
 /// <summary>
 /// PostgreSQL through pooled Npgsql data sources: one for writes, one whose sessions default to read-only for
-/// reads. Writers run concurrently; event positions stay in commit order because each append updates its
-/// tenant's row, whose lock is held until commit (see <c>EventStore.AppendAsync</c>).
+/// reads. Neither resets a connection it gets back: nothing leaves session state on them, since LISTEN has
+/// connections of its own (<see cref="CreateListeningConnection"/>). Writers run concurrently; event positions stay
+/// in commit order because each append updates its tenant's row, whose lock is held until commit (see
+/// <c>EventStore.AppendAsync</c>).
 /// </summary>
 public sealed class PostgresEngine : IStoreEngine, IDisposable
 {
@@ -25,6 +27,7 @@ public sealed class PostgresEngine : IStoreEngine, IDisposable
 
     private readonly NpgsqlDataSource writes;
     private readonly NpgsqlDataSource reads;
+    private readonly NpgsqlDataSource listening;
 
     public PostgresEngine(string connectionString)
     {
@@ -34,13 +37,17 @@ public sealed class PostgresEngine : IStoreEngine, IDisposable
         if (writing.KeepAlive == 0) writing.KeepAlive = 15;
         var sized = Names(connectionString, "MaxPoolSize", "MaximumPoolSize");
         var preparing = Names(connectionString, "MaxAutoPrepare");
+        var resetting = Names(connectionString, "NoResetOnClose");
+        listening = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(writing.ConnectionString) { Pooling = false });
         if (!sized) writing.MaxPoolSize = DefaultPoolSize;
         if (!preparing) writing.MaxAutoPrepare = AutoPrepared;
+        if (!resetting) writing.NoResetOnClose = true;
         writes = NpgsqlDataSource.Create(writing);
         var readOnly = new NpgsqlConnectionStringBuilder(connectionString);
         readOnly.Options = $"{readOnly.Options} -c default_transaction_read_only=on".Trim();
         if (!sized) readOnly.MaxPoolSize = DefaultPoolSize;
         if (!preparing) readOnly.MaxAutoPrepare = AutoPrepared;
+        if (!resetting) readOnly.NoResetOnClose = true;
         reads = NpgsqlDataSource.Create(readOnly);
     }
 
@@ -65,6 +72,12 @@ public sealed class PostgresEngine : IStoreEngine, IDisposable
 
     public DbConnection CreateConnection() => writes.CreateConnection();
 
+    /// <summary>
+    /// A connection of its own, never pooled, for LISTEN: pooled connections are not reset when closed (No Reset On
+    /// Close, which saves PostgreSQL a DISCARD at every request), so one that had listened would hear for whoever took it next.
+    /// </summary>
+    public NpgsqlConnection CreateListeningConnection() => listening.CreateConnection();
+
     public async Task<ConnectionLease> OpenReadConnectionAsync() => Lease(await reads.OpenConnectionAsync());
 
     public DbTransaction BeginRead(DbConnection connection) => ((NpgsqlConnection)connection).BeginTransaction(IsolationLevel.RepeatableRead);
@@ -86,5 +99,6 @@ public sealed class PostgresEngine : IStoreEngine, IDisposable
     {
         writes.Dispose();
         reads.Dispose();
+        listening.Dispose();
     }
 }
