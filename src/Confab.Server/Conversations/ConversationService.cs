@@ -43,7 +43,10 @@ public sealed partial class ConversationService(
 
         return await database.WriteAsync(async db =>
         {
-            var missing = others.Except(await users.ExistingAsync(db, caller.TenantId, others)).ToList();
+            // The creator is read (and held) with the others: a deletion of the creator may have begun since the session was checked.
+            var live = await users.ExistingAsync(db, caller.TenantId, [caller.UserId, .. others]);
+            if (!live.Contains(caller.UserId)) throw ApiException.Unauthorized("The session token is invalid, expired or revoked.");
+            var missing = others.Except(live).ToList();
             if (missing.Count > 0) throw ApiException.BadRequest(ErrorCodes.UserNotFound, $"No such users: {string.Join(", ", missing.Take(10))}.");
 
             var now = Time.Now(clock);

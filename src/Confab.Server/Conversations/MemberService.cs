@@ -40,12 +40,13 @@ public sealed class MemberService(
 
         return await database.WriteAsync(async db =>
         {
+            var existing = await users.ExistingAsync(db, caller.TenantId, userIds);
             var access = await guard.LoadAsync(db, caller.TenantId, conversationId, caller.UserId);
             access.RequireNotDirect("take new members");
             var joiningSelf = userIds.Count == 1 && userIds[0] == caller.UserId;
             if (!joiningSelf) access.Require(Permissions.InviteMembers);
 
-            var missing = userIds.Except(await users.ExistingAsync(db, caller.TenantId, userIds)).ToList();
+            var missing = userIds.Except(existing).ToList();
             if (missing.Count > 0) throw ApiException.BadRequest(ErrorCodes.UserNotFound, $"No such users: {string.Join(", ", missing.Take(10))}.");
 
             var now = Time.Now(clock);

@@ -20,6 +20,12 @@ public interface ISqlDialect
     /// </summary>
     string LockedForWrite { get; }
 
+    /// <summary>
+    /// Appended to a SELECT of rows that a write relies on staying as read (a user it adds, say) without changing them:
+    /// a concurrent writer that changes one of them waits for this write to commit, or this one for it.
+    /// </summary>
+    string LockedForShare { get; }
+
     /// <summary>Whether a WITH clause may hold an UPDATE whose returned rows the rest of the statement reads (PostgreSQL; not SQLite).</summary>
     bool WritesInWith { get; }
 

@@ -15,6 +15,8 @@ public sealed class PostgresDialect : ISqlDialect
 
     public string LockedForWrite => "FOR UPDATE";
 
+    public string LockedForShare => "FOR SHARE";
+
     public bool WritesInWith => true;
 
     public bool IsNullRefused(DbException failure, string table, string column) =>

@@ -15,6 +15,8 @@ public sealed class SqliteDialect : ISqlDialect
     // One writer at a time already: a row read in a write transaction cannot change before it commits.
     public string LockedForWrite => "";
 
+    public string LockedForShare => "";
+
     public bool WritesInWith => false;
 
     // SQLite names the column only in its message ("NOT NULL constraint failed: table.column").

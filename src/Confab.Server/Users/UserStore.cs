@@ -25,12 +25,18 @@ public sealed class UserStore
     public Task<Dictionary<string, UserRow>> FindManyAsync(DbSession db, string tenantId, IEnumerable<string> ids) =>
         db.FindByKeysAsync<UserRow>($"SELECT {Columns} FROM users WHERE tenant_id = @tenantId AND id", tenantId, ids, r => r.Id);
 
-    /// <summary>Which of these IDs name live users of the tenant.</summary>
+    /// <summary>
+    /// Which of these IDs name live users of the tenant. In a write they stay live until it commits: a deletion of one
+    /// waits (it locks its user before it lists the user's conversations), or this write waits for the deletion and then
+    /// finds the user gone. A write that adds users to a conversation reads them before it locks the conversation,
+    /// the deletion's order.
+    /// </summary>
     public async Task<HashSet<string>> ExistingAsync(DbSession db, string tenantId, IReadOnlyCollection<string> ids)
     {
         if (ids.Count == 0) return [];
         var found = await db.QueryAsync<string>(
-            $"SELECT id FROM users WHERE tenant_id = @tenantId AND id {db.Dialect.AnyOf("@ids")} AND deleted_at IS NULL", new { tenantId, ids = ids.ToArray() });
+            $"SELECT id FROM users WHERE tenant_id = @tenantId AND id {db.Dialect.AnyOf("@ids")} AND deleted_at IS NULL {(db.InWrite ? db.Dialect.LockedForShare : "")}",
+            new { tenantId, ids = ids.ToArray() });
         return found.ToHashSet(StringComparer.Ordinal);
     }
 

@@ -8,6 +8,7 @@ namespace Confab.Tests.Storage;
 /// <summary>
 /// Lock order: deleting a user removes it from many conversations while their members send. A send locks its
 /// conversation and then the tenant's event position, so the deletion must lock every conversation before it appends.
+/// A deletion locks its user before any conversation, so a write that adds users takes theirs first too.
 /// </summary>
 public sealed class LockOrderTests(ConfabServer server, ITestOutputHelper output) : IClassFixture<ConfabServer>
 {
@@ -60,4 +61,37 @@ public sealed class LockOrderTests(ConfabServer server, ITestOutputHelper output
                 db.ScalarAsync<long>("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()")));
         }
     }
+
+    [Fact]
+    public async Task A_user_deleted_while_being_added_to_conversations_is_left_in_none()
+    {
+        var tenant = await server.NewTenantAsync();
+        var inviter = await tenant.SessionAsync("inviter");
+        var group = await tenant.CreateConversationAsync(inviter, "group");
+        for (var round = 0; round < 12; round++)
+        {
+            var joiner = $"joiner{round}";
+            var joinerClient = await tenant.SessionAsync(joiner);
+            var deleting = tenant.Backend.DeleteAsync($"/server/v1/users/{joiner}");
+            var adding = inviter.PostJsonAsync($"/v1/conversations/{group}/members", new { userIds = new[] { joiner } });
+            var invited = inviter.PostJsonAsync("/v1/conversations", new { type = "group", participantIds = new[] { joiner } });
+            var founded = joinerClient.PostJsonAsync("/v1/conversations", new { type = "group", participantIds = new List<string> { "inviter" } });
+            await deleting.Expect(204);
+            await adding.ExpectJson(200, 201, 400);
+            var created = new[] { await invited.ExpectJson(201, 400), await founded.ExpectJson(201, 401) };
+
+            Assert.DoesNotContain(joiner, await MemberIdsAsync(inviter, group));
+            foreach (var conversation in created.Where(body => body.TryGetProperty("id", out _)))
+                Assert.DoesNotContain(joiner, await MemberIdsAsync(inviter, conversation.Str("id")));
+        }
+        if (TestDatabase.UsesPostgres)
+        {
+            NpgsqlConnection.ClearAllPools();
+            Assert.Equal(0, await server.Database.ReadAsync(db =>
+                db.ScalarAsync<long>("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()")));
+        }
+    }
+
+    private static async Task<string[]> MemberIdsAsync(HttpClient client, string conversationId) =>
+        (await client.GetAsync($"/v1/conversations/{conversationId}/members").ExpectJson(200)).Items().Select(m => m.GetProperty("user").Str("id")).ToArray();
 }
