@@ -42,8 +42,15 @@ public sealed class TenantService(Database database, TenantStore store, SearchSt
     {
         await database.WriteAsync(async db =>
         {
-            await search.RemoveTenantAsync(db, id);
+            await store.DeleteDataAsync(db, id);
             if (!await store.DeleteAsync(db, id)) throw NotFound();
+            // Where writes run side by side (PostgreSQL), one that took an event position before the tenant's row was
+            // deleted held that row until it committed, perhaps after the first sweep, which could not see its rows:
+            // a second one does, and a write that had not taken its position yet finds no tenant then and rolls back.
+            // The search index is emptied only then, when no write can add to it any more: its text rows are found
+            // through their keys, and a key committed between the two statements would leave its text behind.
+            await search.RemoveTenantAsync(db, id);
+            await store.DeleteDataAsync(db, id);
         });
         revocations.Publish(id, null);
         await blobs.DeleteTenantAsync(id);

@@ -36,12 +36,16 @@ public sealed class TenantStore
     public Task<int> RenameAsync(DbSession db, string id, string name) =>
         db.ExecuteAsync("UPDATE tenants SET name = @name WHERE id = @id", new { id, name });
 
-    public async Task<bool> DeleteAsync(DbSession db, string id)
+    /// <summary>Deletes the tenant's rows of every table but its own and the search index's.</summary>
+    public async Task DeleteDataAsync(DbSession db, string id)
     {
         foreach (var table in TenantTables)
             await db.ExecuteAsync($"DELETE FROM {table} WHERE tenant_id = @id", new { id });
-        return await db.ExecuteAsync("DELETE FROM tenants WHERE id = @id", new { id }) > 0;
     }
+
+    /// <summary>Deletes the tenant's own row; false when there was none.</summary>
+    public async Task<bool> DeleteAsync(DbSession db, string id) =>
+        await db.ExecuteAsync("DELETE FROM tenants WHERE id = @id", new { id }) > 0;
 
     public Task InsertApiKeyAsync(DbSession db, string tenantId, string id, string keyHash, long now) => db.ExecuteAsync(
         "INSERT INTO api_keys (tenant_id, id, key_hash, created_at) VALUES (@tenantId, @id, @keyHash, @now)",

@@ -92,6 +92,40 @@ public sealed class LockOrderTests(ConfabServer server, ITestOutputHelper output
         }
     }
 
+    [Fact]
+    public async Task Deleting_a_tenant_while_its_users_send_leaves_none_of_its_rows()
+    {
+        string[] tables = ["users", "conversations", "members", "messages", "events", "search_keys"];
+        for (var round = 0; round < 4; round++)
+        {
+            var tenant = await server.NewTenantAsync();
+            var senderIds = Enumerable.Range(0, 4).Select(i => $"s{i}").ToArray();
+            var senders = await tenant.SessionsAsync(senderIds);
+            var conversation = await tenant.CreateConversationAsync(senders[0], "group", senderIds[1..]);
+            var statuses = new System.Collections.Concurrent.ConcurrentBag<int>();
+            using var stop = new CancellationTokenSource();
+            var sending = senders.Select((client, s) => Task.Run(async () =>
+            {
+                for (var i = 0; !stop.IsCancellationRequested; i++)
+                    statuses.Add((int)(await client.PostJsonAsync($"/v1/conversations/{conversation}/messages", new { text = $"doomed {s}-{i}" })).StatusCode);
+            })).ToList();
+            while (statuses.Count < 8) await Task.Delay(10);
+
+            await server.AsAdmin().DeleteAsync($"/admin/v1/tenants/{tenant.Id}").Expect(204);
+            await stop.CancelAsync();
+            await Task.WhenAll(sending);
+
+            Assert.All(statuses, status => Assert.True(status is 201 or 401 or 404, $"a send gave {status}"));
+            foreach (var table in tables)
+            {
+                var left = await server.Database.ReadAsync(db => db.ScalarAsync<long>($"SELECT COUNT(*) FROM {table} WHERE tenant_id = @tenantId", new { tenantId = tenant.Id }));
+                Assert.True(left == 0, $"{left} rows of the deleted tenant left in {table}");
+            }
+            Assert.Equal(0, await server.Database.ReadAsync(db =>
+                db.ScalarAsync<long>("SELECT COUNT(*) FROM message_text WHERE rowid NOT IN (SELECT id FROM search_keys)", null)));
+        }
+    }
+
     private static async Task<string[]> MemberIdsAsync(HttpClient client, string conversationId) =>
         (await client.GetAsync($"/v1/conversations/{conversationId}/members").ExpectJson(200)).Items().Select(m => m.GetProperty("user").Str("id")).ToArray();
 }
