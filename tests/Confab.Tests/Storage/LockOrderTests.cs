@@ -52,14 +52,7 @@ public sealed class LockOrderTests(ConfabServer server, ITestOutputHelper output
         output.WriteLine($"sends: {string.Join(", ", statuses.GroupBy(s => s).Select(g => $"{g.Key} x{g.Count()}"))}");
         Assert.All(deletes, d => Assert.Equal(204, d.Status));
         Assert.All(statuses, s => Assert.Equal(201, s));
-        // A deadlock victim is retried and still succeeds, so on PostgreSQL the server's own count is what shows one.
-        // Closing the pooled backends makes them report their statistics first.
-        if (TestDatabase.UsesPostgres)
-        {
-            NpgsqlConnection.ClearAllPools();
-            Assert.Equal(0, await server.Database.ReadAsync(db =>
-                db.ScalarAsync<long>("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()")));
-        }
+        await AssertNoDeadlockAsync();
     }
 
     [Fact]
@@ -84,12 +77,7 @@ public sealed class LockOrderTests(ConfabServer server, ITestOutputHelper output
             foreach (var conversation in created.Where(body => body.TryGetProperty("id", out _)))
                 Assert.DoesNotContain(joiner, await MemberIdsAsync(inviter, conversation.Str("id")));
         }
-        if (TestDatabase.UsesPostgres)
-        {
-            NpgsqlConnection.ClearAllPools();
-            Assert.Equal(0, await server.Database.ReadAsync(db =>
-                db.ScalarAsync<long>("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()")));
-        }
+        await AssertNoDeadlockAsync();
     }
 
     [Fact]
@@ -124,6 +112,18 @@ public sealed class LockOrderTests(ConfabServer server, ITestOutputHelper output
             Assert.Equal(0, await server.Database.ReadAsync(db =>
                 db.ScalarAsync<long>("SELECT COUNT(*) FROM message_text WHERE rowid NOT IN (SELECT id FROM search_keys)", null)));
         }
+    }
+
+    /// <summary>
+    /// A deadlock victim is retried and still succeeds, so on PostgreSQL the server's own count is what shows one.
+    /// Closing the pooled backends makes them report their statistics first.
+    /// </summary>
+    private async Task AssertNoDeadlockAsync()
+    {
+        if (!TestDatabase.UsesPostgres) return;
+        NpgsqlConnection.ClearAllPools();
+        Assert.Equal(0, await server.Database.ReadAsync(db =>
+            db.ScalarAsync<long>("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()")));
     }
 
     private static async Task<string[]> MemberIdsAsync(HttpClient client, string conversationId) =>
