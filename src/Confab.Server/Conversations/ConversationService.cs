@@ -45,7 +45,7 @@ public sealed partial class ConversationService(
         {
             // The creator is read (and held) with the others: a deletion of the creator may have begun since the session was checked.
             var live = await users.ExistingAsync(db, caller.TenantId, [caller.UserId, .. others]);
-            if (!live.Contains(caller.UserId)) throw ApiException.Unauthorized("The session token is invalid, expired or revoked.");
+            if (!live.Contains(caller.UserId)) throw ApiException.Unauthorized("The calling user has been deleted.");
             var missing = others.Except(live).ToList();
             if (missing.Count > 0) throw ApiException.BadRequest(ErrorCodes.UserNotFound, $"No such users: {string.Join(", ", missing.Take(10))}.");
 

@@ -52,5 +52,8 @@ public sealed class Database : IAsyncDisposable
     /// <summary>How many writes wait for their turn in SQLite's single lane (see <see cref="GroupCommit"/>); none wait on PostgreSQL.</summary>
     internal int QueuedWrites => writes.Queued;
 
+    /// <summary>How many times a write ran again after the engine rolled it back as retryable (see <see cref="GroupCommit"/>).</summary>
+    internal long RetriedWrites => writes.Retried;
+
     public ValueTask DisposeAsync() => writes.DisposeAsync();
 }

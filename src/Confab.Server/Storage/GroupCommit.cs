@@ -40,6 +40,7 @@ internal sealed class GroupCommit : IAsyncDisposable
     private readonly SemaphoreSlim turns;
     private volatile bool stopping;
     private int queued;
+    private long retried;
 
     public GroupCommit(IStoreEngine engine, EventNotifier notifier)
     {
@@ -61,6 +62,9 @@ internal sealed class GroupCommit : IAsyncDisposable
 
     /// <summary>How many writes wait in the lane (SQLite) for their batch to start; none wait elsewhere.</summary>
     internal int Queued => Volatile.Read(ref queued);
+
+    /// <summary>How many times a batch ran again because the engine reported it retryable (a PostgreSQL deadlock victim, say).</summary>
+    internal long Retried => Interlocked.Read(ref retried);
 
     /// <summary>Commits what is queued or running, refuses what comes later, then stops.</summary>
     public async ValueTask DisposeAsync()
@@ -124,6 +128,7 @@ internal sealed class GroupCommit : IAsyncDisposable
             }
             catch (DbException exception) when (engine.IsRetryable(exception) && ++retries < Attempts)
             {
+                Interlocked.Increment(ref retried);
                 foreach (var pending in batch) pending.Reset();
                 await Task.Delay(Random.Shared.Next(1, 10 * retries));
             }
