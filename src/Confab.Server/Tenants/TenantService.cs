@@ -47,6 +47,8 @@ public sealed class TenantService(Database database, TenantStore store, SearchSt
             // Where writes run side by side (PostgreSQL), one that took an event position before the tenant's row was
             // deleted held that row until it committed, perhaps after the first sweep, which could not see its rows:
             // a second one does, and a write that had not taken its position yet finds no tenant then and rolls back.
+            // A write that locked a row of the second sweep and then waits for the tenant's row deadlocks with it, which
+            // PostgreSQL breaks after a second and GroupCommit retries: rare (rows made during the deletion), and safe.
             // The search index is emptied only then, when no write can add to it any more: its text rows are found
             // through their keys, and a key committed between the two statements would leave its text behind.
             await search.RemoveTenantAsync(db, id);
