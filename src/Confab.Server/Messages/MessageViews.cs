@@ -158,16 +158,29 @@ public sealed class MessageViews(
                 : ReceiptStatus.Sent;
             if (Moves is null) return message with { Status = status };
 
-            var covering = Moves.Where(m => m.UpToSeq >= message.Seq).ToList();
-            var readBy = FirstPerUser(covering.Where(m => m.Status == ReceiptStatus.Read), message, ReceiptStatus.Read);
-            var deliveredTo = FirstPerUser(covering, message, ReceiptStatus.Delivered);
+            // One pass over the moves, which come in time order: each member's first move covering the message is
+            // its receipt (a read one counts as delivered too). A page applies this to each of its own messages, and
+            // the LINQ grouping and sorting it replaced took a fifth of a history page's CPU with no move at all.
+            List<ReceiptEvent> readBy = [], deliveredTo = [];
+            HashSet<string>? read = null, delivered = null;
+            foreach (var move in Moves)
+            {
+                if (move.UpToSeq < message.Seq) continue;
+                if ((delivered ??= new HashSet<string>(StringComparer.Ordinal)).Add(move.UserId))
+                    deliveredTo.Add(Receipt(move, message, ReceiptStatus.Delivered));
+                if (move.Status == ReceiptStatus.Read && (read ??= new HashSet<string>(StringComparer.Ordinal)).Add(move.UserId))
+                    readBy.Add(Receipt(move, message, ReceiptStatus.Read));
+            }
+            readBy.Sort(ByTimeThenUser);
+            deliveredTo.Sort(ByTimeThenUser);
             return message with { Status = status, ReadBy = readBy, DeliveredTo = deliveredTo };
         }
 
-        private List<ReceiptEvent> FirstPerUser(IEnumerable<ReceiptMove> moves, Message message, string status) =>
-            moves.GroupBy(m => m.UserId, StringComparer.Ordinal)
-                .Select(g => new ReceiptEvent(ConversationId, [message.Id], g.Key, status, Time.FromMillis(g.First().At)))
-                .OrderBy(e => e.At).ThenBy(e => e.UserId, StringComparer.Ordinal)
-                .ToList();
+        private ReceiptEvent Receipt(ReceiptMove move, Message message, string status) =>
+            new(ConversationId, [message.Id], move.UserId, status, Time.FromMillis(move.At));
+
+        /// <summary>One receipt per member, so no two compare equal.</summary>
+        private static int ByTimeThenUser(ReceiptEvent a, ReceiptEvent b) =>
+            a.At != b.At ? a.At.CompareTo(b.At) : string.CompareOrdinal(a.UserId, b.UserId);
     }
 }
