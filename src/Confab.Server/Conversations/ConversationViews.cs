@@ -20,24 +20,23 @@ public sealed class ConversationViews(
     {
         if (items.Count == 0) return [];
         var ids = items.Select(i => i.Row.Id).ToList();
-        var firstMembers = await members.FirstMembersAsync(db, tenantId, ids, ParticipantLimit);
-        var admins = await members.AdminsAsync(db, tenantId, ids);
-        var people = await users.FindManyAsync(db, tenantId, firstMembers.Select(m => m.UserId));
-
-        var lastMessages = new Dictionary<string, Message>(StringComparer.Ordinal);
-        if (viewerId is not null)
-        {
-            var lastRows = await messages.LastVisibleAsync(db, tenantId, ids, viewerId);
-            foreach (var message in await messageViews.BuildAsync(db, tenantId, viewerId, lastRows))
-                lastMessages[message.ConversationId] = message;
-        }
+        // The first members, the admins and the last messages do not depend on one another: one round trip on PostgreSQL.
+        var reads = db.Batch();
+        var firstMembersRead = members.FirstMembersAsync(reads, tenantId, ids, ParticipantLimit);
+        var adminsRead = members.AdminsAsync(reads, tenantId, ids);
+        var lastRowsRead = viewerId is null ? Task.FromResult<IReadOnlyList<MessageRow>>([]) : messages.LastVisibleAsync(reads, tenantId, ids, viewerId);
+        await reads.RunAsync();
+        var firstMembers = (await firstMembersRead).ToLookup(m => m.ConversationId, StringComparer.Ordinal);
+        var admins = (await adminsRead).ToLookup(a => a.ConversationId, a => a.UserId, StringComparer.Ordinal);
+        var people = await users.FindManyAsync(db, tenantId, firstMembers.SelectMany(m => m).Select(m => m.UserId));
+        var lastMessages = (await messageViews.BuildAsync(db, tenantId, viewerId, await lastRowsRead)).ToDictionary(m => m.ConversationId, StringComparer.Ordinal);
 
         return items.Select(item => Shape(
             item.Row,
             viewerId is null ? null : item.Viewer,
             viewerId is null ? null : item.Unread,
-            firstMembers.Where(m => m.ConversationId == item.Row.Id && people.ContainsKey(m.UserId)).Select(m => presence.Apply(tenantId, people[m.UserId].ToPublic(), viewerId)).ToList(),
-            admins.Where(a => a.ConversationId == item.Row.Id).Select(a => a.UserId).ToList(),
+            firstMembers[item.Row.Id].Where(m => people.ContainsKey(m.UserId)).Select(m => presence.Apply(tenantId, people[m.UserId].ToPublic(), viewerId)).ToList(),
+            admins[item.Row.Id].ToList(),
             lastMessages.GetValueOrDefault(item.Row.Id),
             viewerId is not null)).ToList();
     }
