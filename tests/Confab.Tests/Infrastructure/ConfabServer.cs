@@ -45,6 +45,29 @@ public class ConfabServer : WebApplicationFactory<Program>
         }
     }
 
+    /// <summary>
+    /// Holds SQLite's single writer with a write of its own while <paramref name="queue"/> starts writes, which then
+    /// share the batch after it; lets go afterwards (also when <paramref name="queue"/> throws) and waits for the held write.
+    /// </summary>
+    public async Task<T> HoldingTheWriterAsync<T>(Func<Task<T>> queue)
+    {
+        var release = new TaskCompletionSource();
+        var holding = Database.WriteAsync(async _ => await release.Task);
+        try
+        {
+            return await queue();
+        }
+        finally
+        {
+            release.SetResult();
+            await holding;
+        }
+    }
+
+    /// <summary>Full-text rows whose key is gone (there should be none): message_text has no tenant, only its key's ID.</summary>
+    public Task<long> SearchTextWithoutKeyAsync() => Database.ReadAsync(db =>
+        db.ScalarAsync<long>("SELECT COUNT(*) FROM message_text WHERE rowid NOT IN (SELECT id FROM search_keys)", null));
+
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2214", Justification = "StartServer must run in the constructor; subclasses only add settings.")]
     public ConfabServer()
     {

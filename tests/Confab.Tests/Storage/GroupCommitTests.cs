@@ -88,28 +88,22 @@ public sealed class GroupCommitTests(ConfabServer server) : IClassFixture<Confab
 
         // On SQLite the first write holds the single writer while the others queue behind it, so they share one batch
         // and their steps for the commit run after all of them.
-        var release = new TaskCompletionSource();
-        var holding = server.Database.WriteAsync(async _ => await release.Task);
-        var writes = Enumerable.Range(0, 10).Select(i => server.Database.WriteAsync(db =>
+        var writes = await server.HoldingTheWriterAsync(async () =>
         {
-            ran.Enqueue($"write {i}");
-            server.EventLog.ToUser(db, tenant.Id, "nobody", "test.written", new { i });
-            db.AtCommit(close =>
+            var started = Enumerable.Range(0, 10).Select(i => server.Database.WriteAsync(db =>
             {
-                ran.Enqueue($"step {i}");
-                return close.ExecuteAsync(i == 4 ? "UPDATE events SET no_such_column = 1" : "UPDATE tenants SET name = name WHERE id = @id", new { id = tenant.Id });
-            });
-            return Task.CompletedTask;
-        })).ToList();
-        try
-        {
-            await server.WritesQueuedAsync(writes.Count);
-        }
-        finally
-        {
-            release.SetResult();
-        }
-        await holding;
+                ran.Enqueue($"write {i}");
+                server.EventLog.ToUser(db, tenant.Id, "nobody", "test.written", new { i });
+                db.AtCommit(close =>
+                {
+                    ran.Enqueue($"step {i}");
+                    return close.ExecuteAsync(i == 4 ? "UPDATE events SET no_such_column = 1" : "UPDATE tenants SET name = name WHERE id = @id", new { id = tenant.Id });
+                });
+                return Task.CompletedTask;
+            })).ToList();
+            await server.WritesQueuedAsync(started.Count);
+            return started;
+        });
 
         var failure = await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => writes[4]);
         Assert.Contains("no_such_column", failure.Message, StringComparison.Ordinal);
@@ -132,20 +126,13 @@ public sealed class GroupCommitTests(ConfabServer server) : IClassFixture<Confab
 
         // The first write holds the single writer while the sends queue behind it and then the failing writes, so that
         // all share one batch: the first failure rolls the sends back, and they run again.
-        var release = new TaskCompletionSource();
-        var holding = server.Database.WriteAsync(async _ => await release.Task);
-        var posting = Enumerable.Range(0, sends).Select(i => users[0].PostJsonAsync($"/v1/conversations/{conversation}/messages", new { text = $"m{i}" })).ToList();
-        List<Task<int>> failing;
-        try
+        var (posting, failing) = await server.HoldingTheWriterAsync(async () =>
         {
+            var posting = Enumerable.Range(0, sends).Select(i => users[0].PostJsonAsync($"/v1/conversations/{conversation}/messages", new { text = $"m{i}" })).ToList();
             await server.WritesQueuedAsync(sends);
-            failing = Enumerable.Range(0, 3).Select(_ => server.Database.WriteAsync<int>(_ => Task.FromException<int>(new InvalidOperationException("fails")))).ToList();
-        }
-        finally
-        {
-            release.SetResult();
-        }
-        await holding;
+            var failing = Enumerable.Range(0, 3).Select(_ => server.Database.WriteAsync<int>(_ => Task.FromException<int>(new InvalidOperationException("fails")))).ToList();
+            return (posting, failing);
+        });
 
         var responses = await Task.WhenAll(posting);
         var statuses = await Task.WhenAll(responses.Select(async r => $"{(int)r.StatusCode} {(r.IsSuccessStatusCode ? "" : await r.Content.ReadAsStringAsync())}"));
