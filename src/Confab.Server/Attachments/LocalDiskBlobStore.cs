@@ -9,6 +9,9 @@ public sealed class LocalDiskBlobStore : IBlobStore
     /// <summary>A staged file this old belongs to no upload in progress (a crash left it).</summary>
     public static readonly TimeSpan AbandonedAfter = TimeSpan.FromDays(1);
 
+    /// <summary>How often a file operation that a concurrent tenant deletion (or upload) got in the way of is tried.</summary>
+    private const int MaxAttempts = 5;
+
     private readonly string root;
 
     public LocalDiskBlobStore(string dataDirectory)
@@ -23,16 +26,27 @@ public sealed class LocalDiskBlobStore : IBlobStore
 
     public string StagingDirectory { get; }
 
+    /// <remarks>
+    /// A deletion of the tenant may remove the directory between its creation and the move (an upload racing it, which
+    /// then learns that the tenant is gone and removes the file itself): the directory is made again.
+    /// </remarks>
     public Task PutAsync(string key, StagedFile file)
     {
         var path = PathOf(key);
-        if (!File.Exists(path))
+        if (File.Exists(path)) return Task.CompletedTask;
+        for (var attempt = 1; ; attempt++)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.Move(file.Path, path, overwrite: true);
-            file.MarkTaken();
+            try
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                File.Move(file.Path, path, overwrite: true);
+                file.MarkTaken();
+                return Task.CompletedTask;
+            }
+            catch (IOException) when (attempt < MaxAttempts && File.Exists(file.Path))
+            {
+            }
         }
-        return Task.CompletedTask;
     }
 
     public Task<Stream?> OpenReadAsync(string key)
@@ -53,11 +67,23 @@ public sealed class LocalDiskBlobStore : IBlobStore
         return Task.CompletedTask;
     }
 
-    public Task DeleteTenantAsync(string tenantId)
+    public async Task DeleteTenantAsync(string tenantId)
     {
+        if (!BlobKeys.IsTenantId(tenantId)) return;
         var directory = Path.Combine(root, tenantId);
-        if (BlobKeys.IsTenantId(tenantId) && Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
-        return Task.CompletedTask;
+        // Files that an upload racing the deletion adds meanwhile make the directory "not empty": it is gone through
+        // again (such an upload removes what it added itself, too).
+        for (var attempt = 1; Directory.Exists(directory); attempt++)
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException) when (attempt < MaxAttempts)
+            {
+                await Task.Delay(10 * attempt);
+            }
+        }
     }
 
     private string PathOf(string key) =>
