@@ -6,12 +6,13 @@ using Confab.Server.Hosting;
 using Confab.Server.Http;
 using Confab.Server.Identity;
 using Confab.Server.Storage;
+using Confab.Server.Tenants;
 
 namespace Confab.Server.Attachments;
 
 /// <summary>Uploads and their rules: content decides the type, tenant settings the limits; who may send and fetch what.</summary>
 public sealed class AttachmentService(
-    Database database, AttachmentStore store, AttachmentViews views, BlobStorage blobs, ConversationGuard guard, TimeProvider clock)
+    Database database, AttachmentStore store, TenantService tenants, AttachmentViews views, BlobStorage blobs, ConversationGuard guard, TimeProvider clock)
 {
     public const long MaxThumbnailBytes = 1024 * 1024;
     public const int MaxNameLength = 255;
@@ -44,7 +45,11 @@ public sealed class AttachmentService(
             ThumbnailSha256 = form.Thumbnail?.Sha256, ThumbnailMimeType = thumbnail?.MimeType,
             ConversationId = conversationId, CreatedAt = Time.Now(clock),
         };
-        await database.WriteAsync(db => store.InsertAsync(db, row));
+        await database.WriteAsync(async db =>
+        {
+            await store.InsertAsync(db, row);
+            await tenants.HoldAsync(db, row.TenantId);
+        });
         return views.Shape(row);
     }
 

@@ -22,7 +22,9 @@ public sealed class SessionService(Database database, SessionStore sessions, Use
 
         return await database.WriteAsync(async db =>
         {
-            var user = await users.FindAsync(db, tenantId, userId) ?? throw UserService.NotFound();
+            // Held, so that a session issued while the user is deleted cannot outlive the deletion and open the account of a
+            // user later made with the same ID. A tenant deletion, which deletes users before sessions, waits for it too.
+            var user = await users.FindHeldAsync(db, tenantId, userId) ?? throw UserService.NotFound();
             var token = Secrets.New("cs_");
             var now = Time.Now(clock);
             var expiresAt = now + ttl * 1000;

@@ -51,8 +51,7 @@ public sealed class PresenceService(
     /// </summary>
     public Task ConnectedAsync(UserCaller caller) => transitions.RunAsync(caller.TenantId, caller.UserId, async db =>
     {
-        if (!connections.IsConnected(caller.TenantId, caller.UserId)) return null;
-        await store.LockUserAsync(db, caller.TenantId, caller.UserId);
+        if (!connections.IsConnected(caller.TenantId, caller.UserId) || !await store.LockUserAsync(db, caller.TenantId, caller.UserId)) return null;
         var elsewhere = await store.StatusElsewhereAsync(db, caller.TenantId, caller.UserId, node.Id);
         var status = elsewhere ?? Online;
         await store.AddAsync(db, caller.TenantId, caller.UserId, node.Id, status);

@@ -12,9 +12,16 @@ public sealed class PresenceRow
 /// <summary>The SQL of presence across nodes: which node has sockets of which user, and the nodes' leases.</summary>
 public sealed class PresenceStore
 {
-    /// <summary>Serialises the user's presence changes across nodes until commit (SQLite has one writer anyway).</summary>
-    public Task LockUserAsync(DbSession db, string tenantId, string userId) => db.QueryAsync<string>(
-        $"SELECT id FROM users WHERE tenant_id = @tenantId AND id = @userId {db.Dialect.LockedForWrite}", new { tenantId, userId });
+    /// <summary>
+    /// Serialises the user's presence changes across nodes until commit (SQLite has one writer anyway); whether the user
+    /// is live. A deletion of the user, or of its tenant (which deletes users before presence and the tenant's row),
+    /// waits for this write, or this one waits for the deletion and learns the user is gone. What this write added then
+    /// goes with the tenant's rows, or with the user's sockets, which a user deletion closes.
+    /// </summary>
+    public async Task<bool> LockUserAsync(DbSession db, string tenantId, string userId) =>
+        await db.QueryAsync<long?>(
+            $"SELECT deleted_at FROM users WHERE tenant_id = @tenantId AND id = @userId {db.Dialect.LockedForWrite}", new { tenantId, userId })
+            is [null];
 
     /// <summary>The user's status on some other node where it is online, or null.</summary>
     public Task<string?> StatusElsewhereAsync(DbSession db, string tenantId, string userId, string nodeId) => db.QuerySingleOrDefaultAsync<string?>(

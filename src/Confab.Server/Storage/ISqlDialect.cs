@@ -26,6 +26,13 @@ public interface ISqlDialect
     /// </summary>
     string LockedForShare { get; }
 
+    /// <summary>
+    /// Appended to a SELECT of a row that a write needs to go on existing, not to stay unchanged (its tenant): a
+    /// concurrent deletion of it waits for this write to commit, or this one for the deletion, while updates of its
+    /// other columns (an event position) go on.
+    /// </summary>
+    string LockedAgainstDeletion { get; }
+
     /// <summary>Whether a WITH clause may hold an UPDATE whose returned rows the rest of the statement reads (PostgreSQL; not SQLite).</summary>
     bool WritesInWith { get; }
 

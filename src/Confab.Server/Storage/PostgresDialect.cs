@@ -17,6 +17,8 @@ public sealed class PostgresDialect : ISqlDialect
 
     public string LockedForShare => "FOR SHARE";
 
+    public string LockedAgainstDeletion => "FOR KEY SHARE";
+
     public bool WritesInWith => true;
 
     public bool IsNullRefused(DbException failure, string table, string column) =>

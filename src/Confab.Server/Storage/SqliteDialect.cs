@@ -17,6 +17,8 @@ public sealed class SqliteDialect : ISqlDialect
 
     public string LockedForShare => "";
 
+    public string LockedAgainstDeletion => "";
+
     public bool WritesInWith => false;
 
     // SQLite names the column only in its message ("NOT NULL constraint failed: table.column").

@@ -44,9 +44,10 @@ public sealed class TenantService(Database database, TenantStore store, SearchSt
         {
             await store.DeleteDataAsync(db, id);
             if (!await store.DeleteAsync(db, id)) throw NotFound();
-            // Where writes run side by side (PostgreSQL), one that took an event position before the tenant's row was
-            // deleted held that row until it committed, perhaps after the first sweep, which could not see its rows:
-            // a second one does, and a write that had not taken its position yet finds no tenant then and rolls back.
+            // Where writes run side by side (PostgreSQL), one that took an event position (or held the tenant's row,
+            // HoldAsync) before that row was deleted held it until it committed, perhaps after the first sweep, which
+            // could not see its rows: a second one does, and a write that had not taken its position yet finds no
+            // tenant then and rolls back.
             // A write that locked a row of the second sweep and then waits for the tenant's row deadlocks with it, which
             // PostgreSQL breaks after a second and GroupCommit retries: rare (rows made during the deletion), and safe.
             // The search index is emptied only then, when no write can add to it any more: its text rows are found
@@ -60,9 +61,24 @@ public sealed class TenantService(Database database, TenantStore store, SearchSt
 
     public Task<CreatedApiKey> CreateApiKeyAsync(string tenantId) => database.WriteAsync(async db =>
     {
-        _ = await store.FindAsync(db, tenantId) ?? throw NotFound();
-        return await IssueKeyAsync(db, tenantId, Time.Now(clock));
+        var created = await IssueKeyAsync(db, tenantId, Time.Now(clock));
+        await HoldAsync(db, tenantId);
+        return created;
     });
+
+    /// <summary>
+    /// For a write that adds rows of the tenant and appends no event, nor locks a row that a tenant deletion deletes
+    /// before the tenant's (its user, its conversation): holds the tenant's row against deletion until commit, or
+    /// fails the write if the tenant is gone. Called after the write's other statements, as an event append takes the
+    /// row last. A tenant deletion (the tenant's rows, then the tenant's row, then its rows again) then waits for this
+    /// write and deletes its rows in its second sweep, or deletes the tenant first and this write rolls back. Held
+    /// first, it could wait for a row of the first sweep while the deletion waits for it; a write that still does
+    /// (one that touches a row made during the deletion) deadlocks with it, and the retry resolves that as above.
+    /// </summary>
+    public async Task HoldAsync(WriteSession db, string tenantId)
+    {
+        if (!await store.HoldAsync(db, tenantId)) throw NotFound();
+    }
 
     public Task RevokeApiKeyAsync(string tenantId, string keyId) => database.WriteAsync(async db =>
     {

@@ -36,6 +36,10 @@ public sealed class TenantStore
     public Task<int> RenameAsync(DbSession db, string id, string name) =>
         db.ExecuteAsync("UPDATE tenants SET name = @name WHERE id = @id", new { id, name });
 
+    /// <summary>Whether the tenant exists; its row is then held against deletion until the write commits.</summary>
+    public async Task<bool> HoldAsync(WriteSession db, string tenantId) =>
+        await db.QuerySingleOrDefaultAsync<string>($"SELECT id FROM tenants WHERE id = @tenantId {db.Dialect.LockedAgainstDeletion}", new { tenantId }) is not null;
+
     /// <summary>Deletes the tenant's rows of every table but its own and the search index's.</summary>
     public async Task DeleteDataAsync(DbSession db, string id)
     {

@@ -8,13 +8,14 @@ using Confab.Server.Identity;
 using Confab.Server.Messages;
 using Confab.Server.Realtime;
 using Confab.Server.Storage;
+using Confab.Server.Tenants;
 
 namespace Confab.Server.Users;
 
 /// <summary>Users of a tenant: upserted by its backend, searched and partly edited by its users.</summary>
 public sealed partial class UserService(
     Database database, UserStore users, SessionStore sessions, ConversationStore conversations, MemberService members,
-    MessageService messages, MessageStore messageStore, AvatarService avatars, AttachmentStore attachments,
+    MessageService messages, MessageStore messageStore, AvatarService avatars, AttachmentStore attachments, TenantService tenants,
     SessionRevocations revocations, PresenceService presence, TimeProvider clock)
 {
     public const string AnonymousPrefix = "~deleted~";
@@ -54,6 +55,7 @@ public sealed partial class UserService(
             };
             if (existing is null) await users.InsertAsync(db, row);
             else await users.UpdateAsync(db, row);
+            await tenants.HoldAsync(db, tenantId);
             return (row.ToPrivate(), created);
         });
     }
@@ -139,6 +141,8 @@ public sealed partial class UserService(
                 await avatars.ClearAsync(db, tenantId, AvatarOwners.User(userId));
             }
             await users.MarkDeletedAsync(db, tenantId, userId, anonymize: mode != DeletedMessages.Keep, now);
+            // The placeholder is a new row: a tenant deletion's sweep of users that waited for this one would not see it.
+            if (mode != DeletedMessages.Keep) await tenants.HoldAsync(db, tenantId);
         });
         revocations.Publish(tenantId, userId);
     }

@@ -15,6 +15,13 @@ public sealed class UserStore
         await FindAnyAsync(db, tenantId, id) is { DeletedAt: null } user ? user : null;
 
     /// <summary>
+    /// The live user, held until commit, for a write that adds something of the user's (a session): a deletion of
+    /// the user then waits for this write, and removes what it added, or this one waits for the deletion and finds no user.
+    /// </summary>
+    public Task<UserRow?> FindHeldAsync(WriteSession db, string tenantId, string id) => db.QuerySingleOrDefaultAsync<UserRow>(
+        $"SELECT {Columns} FROM users WHERE tenant_id = @tenantId AND id = @id AND deleted_at IS NULL {db.Dialect.LockedForShare}", new { tenantId, id });
+
+    /// <summary>
     /// The user (deleted ones included), locked until commit, for a transaction that writes the row back from what it
     /// read: a concurrent change, or a deletion, then waits instead of being overwritten or undone.
     /// </summary>
