@@ -24,41 +24,45 @@ public static partial class SocketEndpoint
 
     public static void MapSocketEndpoint(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/socket", async (HttpContext context, CredentialStore credentials, SessionRevocations revocations, ConnectionRegistry connections,
-                SocketRequests requests, PresenceService presence, UserEventFeed feed, AttachmentLinks links, PublicUrls urls,
-                IHostApplicationLifetime lifetime, ILoggerFactory loggers) =>
-            {
-                if (!context.WebSockets.IsWebSocketRequest)
-                    throw ApiException.BadRequest(ErrorCodes.WebSocketRequired, "Open /v1/socket as a WebSocket.");
+        app.MapGet("/v1/socket", AcceptAsync).WithTags("Client").WithSummary("The WebSocket: events out, requests in (see docs/socket.md)");
+        // An HTTP/2 WebSocket (RFC 8441), which browsers open wherever the server speaks HTTP/2, is a CONNECT request;
+        // OpenAPI has no such operation to describe it with.
+        app.MapMethods("/v1/socket", [HttpMethods.Connect], AcceptAsync).ExcludeFromDescription();
+    }
 
-                var token = QueryToken(context) ?? BearerToken(context);
-                var revocationsBefore = revocations.Announced;
-                var session = token is null ? null : await credentials.FindSessionAsync(token);
-                if (token is not null && session is null)
-                    throw ApiException.Unauthorized("The session token is invalid, expired or revoked.");
+    private static async Task<IResult> AcceptAsync(HttpContext context, CredentialStore credentials, SessionRevocations revocations, ConnectionRegistry connections,
+        SocketRequests requests, PresenceService presence, UserEventFeed feed, AttachmentLinks links, PublicUrls urls,
+        IHostApplicationLifetime lifetime, ILoggerFactory loggers)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+            throw ApiException.BadRequest(ErrorCodes.WebSocketRequired, "Open /v1/socket as a WebSocket.");
 
-                using var socket = await context.WebSockets.AcceptWebSocketAsync();
-                if (token is null)
-                {
-                    token = await ReadAuthFrameAsync(socket, context.RequestAborted);
-                    revocationsBefore = revocations.Announced;
-                    session = token is null ? null : await credentials.FindSessionAsync(token);
-                }
-                if (session is null)
-                {
-                    if (token is not null) await RefuseAsync(socket, ErrorCodes.Unauthorized, "The session token is invalid, expired or revoked.");
-                    return Results.Empty;
-                }
+        var token = QueryToken(context) ?? BearerToken(context);
+        var revocationsBefore = revocations.Announced;
+        var session = token is null ? null : await credentials.FindSessionAsync(token);
+        if (token is not null && session is null)
+            throw ApiException.Unauthorized("The session token is invalid, expired or revoked.");
 
-                var connection = new SocketConnection(socket, SocketUpgrade.StreamOf(context), session.Caller, session.ExpiresAt, links, urls.BaseOf(context.Request));
-                using var stopping = lifetime.ApplicationStopping.Register(() =>
-                    connection.Close(WebSocketCloseStatus.EndpointUnavailable, "The server is shutting down; reconnect and resume."));
-                var revokedMeanwhile = () => revocations.Announced != revocationsBefore;
-                await RunAsync(connection, token!, revokedMeanwhile, credentials, connections, requests, presence, feed,
-                    loggers.CreateLogger(typeof(SocketEndpoint)));
-                return Results.Empty;
-            })
-            .WithTags("Client").WithSummary("The WebSocket: events out, requests in (see docs/socket.md)");
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        if (token is null)
+        {
+            token = await ReadAuthFrameAsync(socket, context.RequestAborted);
+            revocationsBefore = revocations.Announced;
+            session = token is null ? null : await credentials.FindSessionAsync(token);
+        }
+        if (session is null)
+        {
+            if (token is not null) await RefuseAsync(socket, ErrorCodes.Unauthorized, "The session token is invalid, expired or revoked.");
+            return Results.Empty;
+        }
+
+        var connection = new SocketConnection(socket, SocketUpgrade.StreamOf(context), session.Caller, session.ExpiresAt, links, urls.BaseOf(context.Request));
+        using var stopping = lifetime.ApplicationStopping.Register(() =>
+            connection.Close(WebSocketCloseStatus.EndpointUnavailable, "The server is shutting down; reconnect and resume."));
+        var revokedMeanwhile = () => revocations.Announced != revocationsBefore;
+        await RunAsync(connection, token!, revokedMeanwhile, credentials, connections, requests, presence, feed,
+            loggers.CreateLogger(typeof(SocketEndpoint)));
+        return Results.Empty;
     }
 
     private static async Task RunAsync(SocketConnection connection, string token, Func<bool> revokedMeanwhile, CredentialStore credentials,

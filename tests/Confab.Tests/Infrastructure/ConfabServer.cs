@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using Confab.Server.Events;
 using Confab.Server.Storage;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,6 +30,8 @@ public class ConfabServer : WebApplicationFactory<Program>
     public EventLog EventLog => Services.GetRequiredService<EventLog>();
 
     private readonly TestDatabase database = new();
+    private ListenOptions? http1Endpoint;
+    private ListenOptions? http2Endpoint;
 
     /// <summary>
     /// Waits until <paramref name="count"/> writes wait in SQLite's single lane, behind one the test holds, so that
@@ -71,9 +74,24 @@ public class ConfabServer : WebApplicationFactory<Program>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2214", Justification = "StartServer must run in the constructor; subclasses only add settings.")]
     public ConfabServer()
     {
-        UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
+        UseKestrel(options =>
+        {
+            options.Listen(System.Net.IPAddress.Loopback, 0, endpoint => http1Endpoint = endpoint);
+            // HTTP/2 alone, in clear text by prior knowledge: what browsers speak to a server that offers it over TLS.
+            options.Listen(System.Net.IPAddress.Loopback, 0, endpoint =>
+            {
+                endpoint.Protocols = HttpProtocols.Http2;
+                http2Endpoint = endpoint;
+            });
+        });
         StartServer();
+        ClientOptions.BaseAddress = AddressOf(http1Endpoint);
     }
+
+    /// <summary>The endpoint that speaks only HTTP/2.</summary>
+    public Uri Http2Address => AddressOf(http2Endpoint);
+
+    private static Uri AddressOf(ListenOptions? endpoint) => new($"http://{endpoint!.IPEndPoint}");
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -18,17 +19,30 @@ public sealed class TestSocket : IAsyncDisposable
     private readonly CancellationTokenSource stop = new();
     private Task? reader;
     private int nextRequest;
+    private HttpMessageInvoker? http2;
 
     public WebSocketCloseStatus? CloseStatus => socket.CloseStatus;
 
     public static Task<TestSocket> ConnectAsync(ConfabServer server, string? token) => ConnectAsync(server.ClientOptions.BaseAddress, token);
 
-    /// <summary>Connects to the server at <paramref name="baseAddress"/> (a test server, or a node process).</summary>
-    public static async Task<TestSocket> ConnectAsync(Uri baseAddress, string? token)
+    /// <summary>
+    /// Connects to the server at <paramref name="baseAddress"/> (a test server, or a node process); with
+    /// <paramref name="http2"/>, as an HTTP/2 WebSocket (RFC 8441), which browsers open wherever the server speaks HTTP/2.
+    /// </summary>
+    public static async Task<TestSocket> ConnectAsync(Uri baseAddress, string? token, bool http2 = false)
     {
         var client = new TestSocket();
         var address = new UriBuilder(baseAddress) { Scheme = "ws", Path = "/v1/socket", Query = token is null ? "" : $"token={Uri.EscapeDataString(token)}" };
-        await client.socket.ConnectAsync(address.Uri, CancellationToken.None);
+        if (http2)
+        {
+            client.socket.Options.HttpVersion = HttpVersion.Version20;
+            client.socket.Options.HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+            await client.socket.ConnectAsync(address.Uri, client.http2 = new HttpMessageInvoker(new SocketsHttpHandler()), CancellationToken.None);
+        }
+        else
+        {
+            await client.socket.ConnectAsync(address.Uri, CancellationToken.None);
+        }
         client.reader = client.ReadAsync();
         return client;
     }
@@ -37,9 +51,9 @@ public sealed class TestSocket : IAsyncDisposable
     public static Task<(TestSocket Socket, long Seq)> ConnectReadyAsync(ConfabServer server, string token) =>
         ConnectReadyAsync(server.ClientOptions.BaseAddress, token);
 
-    public static async Task<(TestSocket Socket, long Seq)> ConnectReadyAsync(Uri baseAddress, string token)
+    public static async Task<(TestSocket Socket, long Seq)> ConnectReadyAsync(Uri baseAddress, string token, bool http2 = false)
     {
-        var client = await ConnectAsync(baseAddress, token);
+        var client = await ConnectAsync(baseAddress, token, http2);
         var ready = await client.NextAsync("ready");
         return (client, ready.GetProperty("payload").GetProperty("seq").GetInt64());
     }
@@ -150,6 +164,7 @@ public sealed class TestSocket : IAsyncDisposable
         await stop.CancelAsync();
         if (reader is not null) await reader.WaitAsync(TimeSpan.FromSeconds(2)).ContinueWith(_ => { }, TaskScheduler.Default);
         socket.Dispose();
+        http2?.Dispose();
         stop.Dispose();
     }
 }

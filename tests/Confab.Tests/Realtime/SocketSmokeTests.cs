@@ -1,17 +1,21 @@
+using System.Net.WebSockets;
 using Confab.Tests.Infrastructure;
 
 namespace Confab.Tests.Realtime;
 
 public sealed class SocketSmokeTests(ConfabServer server) : IClassFixture<ConfabServer>
 {
-    [Fact]
-    public async Task A_member_receives_a_message_sent_over_rest_and_can_send_over_the_socket()
+    /// <summary>Over HTTP/2 the socket is an extended CONNECT (RFC 8441): browsers open it so wherever the server speaks HTTP/2.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_member_receives_a_message_sent_over_rest_and_can_send_over_the_socket(bool overHttp2)
     {
         var tenant = await server.NewTenantAsync();
         var alice = await tenant.SessionAsync("alice");
         var bobToken = await tenant.TokenAsync("bob");
         var direct = await tenant.CreateConversationAsync(alice, "direct", "bob");
-        var (bob, seq) = await TestSocket.ConnectReadyAsync(server, bobToken);
+        var (bob, seq) = await TestSocket.ConnectReadyAsync(overHttp2 ? server.Http2Address : server.ClientOptions.BaseAddress, bobToken, overHttp2);
         await using var _ = bob;
         await bob.AckedAsync("resume", new { since = seq });
 
@@ -22,6 +26,9 @@ public sealed class SocketSmokeTests(ConfabServer server) : IClassFixture<Confab
 
         var ack = await bob.AckedAsync("message.send", new { conversationId = direct, text = "hi alice" });
         Assert.Equal("hi alice", ack.Str("text"));
+
+        await tenant.Backend.DeleteAsync("/server/v1/users/bob/sessions").Expect(204);
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, await bob.ClosedAsync());
     }
 
     [Theory]
