@@ -369,6 +369,8 @@ public sealed class SocketConnection(WebSocket socket, SharedSocketStream transp
         }
     }
 
+    // Aborting the WebSocket aborts the request under it (ASP.NET Core's WebSocket middleware wraps the stream so): the
+    // TCP connection of an HTTP/1.1 socket, only this stream of an HTTP/2 one. Either way a write stuck on it returns.
     private async Task CutOffAfterGraceAsync()
     {
         await Task.Delay(CloseGrace);

@@ -23,6 +23,9 @@ public sealed class TestSocket : IAsyncDisposable
 
     public WebSocketCloseStatus? CloseStatus => socket.CloseStatus;
 
+    /// <summary>The handshake's status: 101 for an HTTP/1.1 upgrade, 200 for an HTTP/2 extended CONNECT.</summary>
+    public HttpStatusCode HandshakeStatus => socket.HttpStatusCode;
+
     public static Task<TestSocket> ConnectAsync(ConfabServer server, string? token) => ConnectAsync(server.ClientOptions.BaseAddress, token);
 
     /// <summary>
@@ -33,6 +36,7 @@ public sealed class TestSocket : IAsyncDisposable
     {
         var client = new TestSocket();
         var address = new UriBuilder(baseAddress) { Scheme = "ws", Path = "/v1/socket", Query = token is null ? "" : $"token={Uri.EscapeDataString(token)}" };
+        client.socket.Options.CollectHttpResponseDetails = true;
         if (http2)
         {
             client.socket.Options.HttpVersion = HttpVersion.Version20;

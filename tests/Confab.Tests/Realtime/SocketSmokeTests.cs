@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.WebSockets;
 using Confab.Tests.Infrastructure;
 
@@ -17,6 +18,7 @@ public sealed class SocketSmokeTests(ConfabServer server) : IClassFixture<Confab
         var direct = await tenant.CreateConversationAsync(alice, "direct", "bob");
         var (bob, seq) = await TestSocket.ConnectReadyAsync(overHttp2 ? server.Http2Address : server.ClientOptions.BaseAddress, bobToken, overHttp2);
         await using var _ = bob;
+        Assert.Equal(overHttp2 ? HttpStatusCode.OK : HttpStatusCode.SwitchingProtocols, bob.HandshakeStatus);
         await bob.AckedAsync("resume", new { since = seq });
 
         var sent = await tenant.SendAsync(alice, direct, "hello bob");
