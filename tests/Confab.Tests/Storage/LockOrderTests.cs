@@ -96,25 +96,16 @@ public sealed class LockOrderTests(ConfabServer server, ITestOutputHelper output
             var senderIds = Enumerable.Range(0, 4).Select(i => $"s{i}").ToArray();
             var senders = await tenant.SessionsAsync(senderIds);
             var conversation = await tenant.CreateConversationAsync(senders[0], "group", senderIds[1..]);
-            var statuses = new ConcurrentBag<int>();
-            using var stop = new CancellationTokenSource();
-            var sending = senders.Select((client, s) => Task.Run(async () =>
-            {
-                for (var i = 0; !stop.IsCancellationRequested; i++)
-                    statuses.Add((int)(await client.PostJsonAsync($"/v1/conversations/{conversation}/messages", new { text = $"doomed {s}-{i}" })).StatusCode);
-            })).ToList();
-            await UntilAsync(() => statuses.Count >= 8, "the senders got 8 answers");
+            await using var sending = new RequestLoops();
+            foreach (var (client, s) in senders.Select((client, s) => (client, s)))
+                sending.Start("a send", i => client.PostJsonAsync($"/v1/conversations/{conversation}/messages", new { text = $"doomed {s}-{i}" }));
+            await UntilAsync(() => sending.Answers.Count >= 8, "the senders got 8 answers");
 
             await server.AsAdmin().DeleteAsync($"/admin/v1/tenants/{tenant.Id}").Expect(204);
-            await stop.CancelAsync();
-            await Task.WhenAll(sending);
+            await sending.StopAsync();
 
-            Assert.All(statuses, status => Assert.True(status is 201 or 401 or 404, $"a send gave {status}"));
-            foreach (var table in tables)
-            {
-                var left = await server.Database.ReadAsync(db => db.ScalarAsync<long>($"SELECT COUNT(*) FROM {table} WHERE tenant_id = @tenantId", new { tenantId = tenant.Id }));
-                Assert.True(left == 0, $"{left} rows of the deleted tenant left in {table}");
-            }
+            sending.AssertEachAnswered(201, 401, 404);
+            await AssertNoRowsLeftAsync(tenant.Id, tables);
             Assert.Equal(0, await server.SearchTextWithoutKeyAsync());
         }
     }
@@ -127,37 +118,18 @@ public sealed class LockOrderTests(ConfabServer server, ITestOutputHelper output
         {
             var tenant = await server.NewTenantAsync();
             var uploader = await tenant.SessionAsync("uploader");
-            var answers = new ConcurrentBag<(string Request, int Status)>();
-            using var stop = new CancellationTokenSource();
-            Task Repeat(string request, Func<int, Task<HttpResponseMessage>> send) => Task.Run(async () =>
-            {
-                for (var i = 0; !stop.IsCancellationRequested; i++) answers.Add((request, (int)(await send(i)).StatusCode));
-            });
-            var adding = new[]
-            {
-                Repeat("upsert", i => tenant.Backend.PutJsonAsync($"/server/v1/users/new{i}", new { name = "New" })),
-                Repeat("session", _ => tenant.Backend.PostJsonAsync("/server/v1/sessions", new { userId = "uploader" })),
-                Repeat("api key", _ => server.AsAdmin().PostJsonAsync($"/admin/v1/tenants/{tenant.Id}/api-keys", new { })),
-                Repeat("upload", i => uploader.UploadAsync(TestFiles.Png(2 + i, 2), $"p{i}.png")),
-            };
-            try
-            {
-                await UntilAsync(() => answers.Where(a => a.Status is 200 or 201).Select(a => a.Request).Distinct().Count() == adding.Length,
-                    "each kind of request succeeded once");
-                await server.AsAdmin().DeleteAsync($"/admin/v1/tenants/{tenant.Id}").Expect(204);
-            }
-            finally
-            {
-                await stop.CancelAsync();
-                await Task.WhenAll(adding);
-            }
+            await using var adding = new RequestLoops();
+            adding.Start("upsert", i => tenant.Backend.PutJsonAsync($"/server/v1/users/new{i}", new { name = "New" }));
+            adding.Start("session", _ => tenant.Backend.PostJsonAsync("/server/v1/sessions", new { userId = "uploader" }));
+            adding.Start("api key", _ => server.AsAdmin().PostJsonAsync($"/admin/v1/tenants/{tenant.Id}/api-keys", new { }));
+            adding.Start("upload", i => uploader.UploadAsync(TestFiles.Png(2 + i, 2), $"p{i}.png"));
+            await UntilAsync(() => adding.EachKindSucceeded, "each kind of request succeeded once");
 
-            Assert.All(answers, answer => Assert.True(answer.Status is 200 or 201 or 401 or 404, $"{answer.Request} gave {answer.Status}"));
-            foreach (var table in tables)
-            {
-                var left = await server.Database.ReadAsync(db => db.ScalarAsync<long>($"SELECT COUNT(*) FROM {table} WHERE tenant_id = @tenantId", new { tenantId = tenant.Id }));
-                Assert.True(left == 0, $"{left} rows of the deleted tenant left in {table}");
-            }
+            await server.AsAdmin().DeleteAsync($"/admin/v1/tenants/{tenant.Id}").Expect(204);
+            await adding.StopAsync();
+
+            adding.AssertEachAnswered(200, 201, 401, 404);
+            await AssertNoRowsLeftAsync(tenant.Id, tables);
             Assert.False(Directory.Exists(Path.Combine(server.DataDirectory, "blobs", tenant.Id)), "the deleted tenant's files are left");
         }
     }
@@ -172,35 +144,32 @@ public sealed class LockOrderTests(ConfabServer server, ITestOutputHelper output
             var tenant = await server.NewTenantAsync();
             var userId = $"doomed{round}";
             await tenant.UpsertUserAsync(userId);
-            var tokens = new ConcurrentBag<string>();
-            var statuses = new ConcurrentBag<int>();
-            using var stop = new CancellationTokenSource();
-            var issuing = Enumerable.Range(0, 3).Select(_ => Task.Run(async () =>
-            {
-                while (!stop.IsCancellationRequested)
-                {
-                    var response = await tenant.Backend.PostJsonAsync("/server/v1/sessions", new { userId });
-                    statuses.Add((int)response.StatusCode);
-                    if (response.StatusCode == HttpStatusCode.Created)
-                        tokens.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).Str("token"));
-                }
-            })).ToList();
-            try
-            {
-                await UntilAsync(() => !tokens.IsEmpty, "a session was issued");
-                await tenant.Backend.DeleteAsync($"/server/v1/users/{userId}").Expect(204);
-            }
-            finally
-            {
-                await stop.CancelAsync();
-                await Task.WhenAll(issuing);
-            }
+            await using var issuing = new RequestLoops();
+            for (var issuer = 0; issuer < 3; issuer++)
+                issuing.Start("a session request", _ => tenant.Backend.PostJsonAsync("/server/v1/sessions", new { userId }));
+            await UntilAsync(() => issuing.EachKindSucceeded, "a session was issued");
+
+            await tenant.Backend.DeleteAsync($"/server/v1/users/{userId}").Expect(204);
+            await issuing.StopAsync();
             await tenant.UpsertUserAsync(userId);
 
-            Assert.All(statuses, status => Assert.True(status is 201 or 404, $"a session request gave {status}"));
-            foreach (var token in tokens) await server.WithSession(token).GetAsync("/v1/me").ExpectProblem(401);
+            issuing.AssertEachAnswered(201, 404);
+            foreach (var (_, response) in issuing.Answers.Where(answer => answer.Response.StatusCode == HttpStatusCode.Created))
+            {
+                var token = (await response.Content.ReadFromJsonAsync<JsonElement>()).Str("token");
+                await server.WithSession(token).GetAsync("/v1/me").ExpectProblem(401);
+            }
         }
         AssertNoWriteRetriedSince(retriedBefore);
+    }
+
+    private async Task AssertNoRowsLeftAsync(string tenantId, string[] tables)
+    {
+        foreach (var table in tables)
+        {
+            var left = await server.Database.ReadAsync(db => db.ScalarAsync<long>($"SELECT COUNT(*) FROM {table} WHERE tenant_id = @tenantId", new { tenantId }));
+            Assert.True(left == 0, $"{left} rows of the deleted tenant left in {table}");
+        }
     }
 
     /// <summary>Waits (up to 30 s) until <paramref name="condition"/> holds, polling every 10 ms.</summary>
@@ -219,4 +188,45 @@ public sealed class LockOrderTests(ConfabServer server, ITestOutputHelper output
 
     private static async Task<string[]> MemberIdsAsync(HttpClient client, string conversationId) =>
         (await client.GetAsync($"/v1/conversations/{conversationId}/members").ExpectJson(200)).Items().Select(m => m.GetProperty("user").Str("id")).ToArray();
+
+    /// <summary>
+    /// Requests sent over and over, each loop on a task of its own (its request numbered from 0), until stopped or
+    /// disposed (so a test that fails leaves none running); every answer is kept.
+    /// </summary>
+    private sealed class RequestLoops : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource stop = new();
+        private readonly List<Task> loops = [];
+        private readonly HashSet<string> kinds = [];
+
+        public ConcurrentQueue<(string Request, HttpResponseMessage Response)> Answers { get; } = new();
+
+        /// <summary>Whether every kind of request started has succeeded at least once.</summary>
+        public bool EachKindSucceeded =>
+            Answers.Where(answer => answer.Response.IsSuccessStatusCode).Select(answer => answer.Request).Distinct().Count() == kinds.Count;
+
+        public void Start(string request, Func<int, Task<HttpResponseMessage>> send)
+        {
+            kinds.Add(request);
+            loops.Add(Task.Run(async () =>
+            {
+                for (var i = 0; !stop.IsCancellationRequested; i++) Answers.Enqueue((request, await send(i)));
+            }));
+        }
+
+        public void AssertEachAnswered(params int[] statuses) =>
+            Assert.All(Answers, answer => Assert.True(statuses.Contains((int)answer.Response.StatusCode), $"{answer.Request} gave {(int)answer.Response.StatusCode}"));
+
+        public async Task StopAsync()
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(loops);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await StopAsync();
+            stop.Dispose();
+        }
+    }
 }
