@@ -61,14 +61,21 @@ public sealed class ReceiptStore
         VALUES (@tenantId, @conversationId, @userId, @status, @seq, @now)
         """, new { tenantId, conversationId, userId, status, seq, now });
 
-    /// <summary>Per conversation, how far every member but <paramref name="userId"/> has got; conversations with nobody else are absent.</summary>
+    /// <summary>
+    /// Per conversation, how far every member but <paramref name="userId"/> has got; conversations with nobody else are
+    /// absent. A single conversation (a history page) is named as one value, not a list of one: PostgreSQL costs its
+    /// cached plan for a list of any length above a custom plan for a list of one, so it planned that statement again
+    /// at every page.
+    /// </summary>
     public async Task<Dictionary<string, PointerFloor>> OtherPointerFloorsAsync(DbSession db, string tenantId, IReadOnlyCollection<string> conversationIds, string userId) =>
         (await db.QueryAsync<PointerFloor>(
             $"""
             SELECT conversation_id, COUNT(*) AS others, COALESCE(MIN(last_read_seq), 0) AS min_read, COALESCE(MIN(last_delivered_seq), 0) AS min_delivered
-            FROM members WHERE tenant_id = @tenantId AND conversation_id {db.Dialect.AnyOf("@conversationIds")} AND user_id <> @userId
+            FROM members WHERE tenant_id = @tenantId AND conversation_id {(conversationIds.Count == 1 ? "= @conversationId" : db.Dialect.AnyOf("@conversationIds"))}
+              AND user_id <> @userId
             GROUP BY conversation_id
-            """, new { tenantId, conversationIds = conversationIds.ToArray(), userId })).ToDictionary(f => f.ConversationId, StringComparer.Ordinal);
+            """, new { tenantId, conversationId = conversationIds.FirstOrDefault(), conversationIds = conversationIds.ToArray(), userId }))
+        .ToDictionary(f => f.ConversationId, StringComparer.Ordinal);
 
     /// <summary>
     /// Per conversation of at most <paramref name="maxMembers"/> members, every pointer move by a current member other

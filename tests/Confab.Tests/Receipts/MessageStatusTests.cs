@@ -169,6 +169,34 @@ public sealed class MessageStatusTests(ConfabServer server) : IClassFixture<Conf
         Assert.Equal(named ? ["bob"] : [], Entries(mine, "readBy").Select(e => e.Str("userId")));
     }
 
+    [Fact]
+    public async Task The_conversation_list_gives_each_own_last_message_the_status_of_its_own_conversation()
+    {
+        var tenant = await server.NewTenantAsync();
+        var clients = await tenant.SessionsAsync("alice", "bob", "carol");
+        var (alice, bob, carol) = (clients[0], clients[1], clients[2]);
+        var withBob = await tenant.CreateConversationAsync(alice, "direct", "bob");
+        var withCarol = await tenant.CreateConversationAsync(alice, "direct", "carol");
+        var group = await tenant.CreateConversationAsync(alice, "group", "bob", "carol");
+        await tenant.SendAsync(alice, withBob, "read by bob");
+        await tenant.SendAsync(alice, withCarol, "delivered to carol");
+        await tenant.SendAsync(alice, group, "nobody has it yet");
+        await bob.PostJsonAsync($"/v1/conversations/{withBob}/read", new { }).ExpectJson(200, 204);
+        await carol.PostJsonAsync($"/v1/conversations/{withCarol}/delivered", new { }).ExpectJson(200, 204);
+
+        // The list builds the three last messages together, so their receipts are read for three conversations at once.
+        var lastMessages = (await alice.GetAsync("/v1/conversations").ExpectJson(200)).Items()
+            .ToDictionary(c => c.Str("id"), c => c.GetProperty("lastMessage"));
+
+        Assert.Equal("read", lastMessages[withBob].StrOrNull("status"));
+        Assert.Equal(["bob"], Entries(lastMessages[withBob], "readBy").Select(e => e.Str("userId")));
+        Assert.Equal("delivered", lastMessages[withCarol].StrOrNull("status"));
+        Assert.Equal(["carol"], Entries(lastMessages[withCarol], "deliveredTo").Select(e => e.Str("userId")));
+        Assert.Empty(Entries(lastMessages[withCarol], "readBy"));
+        Assert.Equal("sent", lastMessages[group].StrOrNull("status"));
+        Assert.Empty(Entries(lastMessages[group], "deliveredTo"));
+    }
+
     private static string[] Ids(params string[] ids) => ids;
 
     /// <summary>A receipt list, empty when absent.</summary>
