@@ -35,6 +35,10 @@ public sealed class PostgresEngine : IStoreEngine, IDisposable
         // A connection that only LISTENs would not notice a silently dropped network without keepalives.
         var writing = new NpgsqlConnectionStringBuilder(connectionString);
         if (writing.KeepAlive == 0) writing.KeepAlive = 15;
+        // No JIT compilation unless the connection string's own options turn it on (they come after): PostgreSQL
+        // compiles any statement its estimate puts above a cost, and an unread count over a thousand conversations then
+        // spent 132 of its 145 ms compiling, at every read mark.
+        writing.Options = $"-c jit=off {writing.Options}".Trim();
         var sized = Names(connectionString, "MaxPoolSize", "MaximumPoolSize");
         var preparing = Names(connectionString, "MaxAutoPrepare");
         var resetting = Names(connectionString, "NoResetOnClose");
@@ -43,11 +47,9 @@ public sealed class PostgresEngine : IStoreEngine, IDisposable
         if (!preparing) writing.MaxAutoPrepare = AutoPrepared;
         if (!resetting) writing.NoResetOnClose = true;
         writes = NpgsqlDataSource.Create(writing);
-        var readOnly = new NpgsqlConnectionStringBuilder(connectionString);
-        readOnly.Options = $"{readOnly.Options} -c default_transaction_read_only=on".Trim();
-        if (!sized) readOnly.MaxPoolSize = DefaultPoolSize;
-        if (!preparing) readOnly.MaxAutoPrepare = AutoPrepared;
-        if (!resetting) readOnly.NoResetOnClose = true;
+        // The same settings, and sessions that default to read-only.
+        var readOnly = new NpgsqlConnectionStringBuilder(writing.ConnectionString);
+        readOnly.Options = $"{readOnly.Options} -c default_transaction_read_only=on";
         reads = NpgsqlDataSource.Create(readOnly);
     }
 

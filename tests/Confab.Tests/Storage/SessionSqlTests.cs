@@ -237,4 +237,13 @@ public sealed class SessionSqlTests(ConfabServer server) : IClassFixture<ConfabS
         Assert.True(user.Number > 0);
         Assert.Null(session);
     }
+
+    [PostgresFact]
+    public async Task PostgreSQL_sessions_for_reads_and_writes_compile_no_statement_just_in_time()
+    {
+        var reading = await server.Database.ReadAsync(db => db.ScalarAsync<string>("SELECT current_setting('jit')"));
+        var writing = await server.Database.WriteAsync(db => db.ScalarAsync<string>("SELECT current_setting('jit')"));
+
+        Assert.Equal(("off", "off"), (reading, writing));
+    }
 }
