@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Confab.Server.Conversations;
 using Confab.Tests.Infrastructure;
 
 namespace Confab.Tests.Receipts;
@@ -55,6 +56,42 @@ public sealed class UnreadCountTests(ConfabServer server) : IClassFixture<Confab
         await tenant.SendAsync(alice, conversation, "mine 3");
         Assert.Equal(1, (await alice.GetAsync("/v1/unread").ExpectJson(200)).GetProperty("totalUnread").GetInt64());
         Assert.Equal(1, await DetailUnreadAsync(alice, conversation));
+    }
+
+    /// <summary>Both ways of counting: a few messages past the pointer read one by one, and many counted from indexes.</summary>
+    [Theory]
+    [InlineData(6)]
+    [InlineData(ConversationStore.UnreadCountedOneByOneUpTo + 6)]
+    public async Task Deleted_hidden_and_own_messages_past_the_read_pointer_do_not_count_and_none_counts_twice(int sentByAlice)
+    {
+        var tenant = await server.NewTenantAsync();
+        var clients = await tenant.SessionsAsync("alice", "bob");
+        var (alice, bob) = (clients[0], clients[1]);
+        var conversation = await tenant.CreateConversationAsync(alice, "group", "bob");
+        var read = await tenant.SendAsync(alice, conversation, "read already");
+        await bob.PostJsonAsync($"/v1/conversations/{conversation}/read", new { upToMessageId = read.Str("id") }).ExpectJson(200, 204);
+        var fromAlice = new List<JsonElement>();
+        for (var i = 0; i < sentByAlice; i++) fromAlice.Add(await tenant.SendAsync(alice, conversation, $"from alice {i}"));
+        var ownDeleted = await tenant.SendAsync(bob, conversation, "mine, then deleted");
+        var ownHidden = await tenant.SendAsync(bob, conversation, "mine, then hidden");
+        await tenant.SendAsync(bob, conversation, "mine");
+        var messages = $"/v1/conversations/{conversation}/messages";
+
+        await alice.DeleteAsync($"{messages}/{fromAlice[0].Str("id")}").Expect(204);
+        await bob.DeleteAsync($"{messages}/{fromAlice[1].Str("id")}?scope=me").Expect(204);
+        await alice.DeleteAsync($"{messages}/{fromAlice[2].Str("id")}").Expect(204);
+        await bob.DeleteAsync($"{messages}/{fromAlice[2].Str("id")}?scope=me").Expect(204);
+        await bob.DeleteAsync($"{messages}/{ownDeleted.Str("id")}").Expect(204);
+        await bob.DeleteAsync($"{messages}/{ownHidden.Str("id")}?scope=me").Expect(204);
+
+        // Alice's messages past bob's pointer, less one deleted, one hidden, and one both; bob's own never counted.
+        Assert.Equal(sentByAlice - 3, (await bob.GetAsync("/v1/unread").ExpectJson(200)).GetProperty("totalUnread").GetInt64());
+        Assert.Equal(sentByAlice - 3, await DetailUnreadAsync(bob, conversation));
+        Assert.Equal(sentByAlice - 3, await ListedUnreadAsync(bob, conversation));
+
+        await bob.PostJsonAsync($"/v1/conversations/{conversation}/read", new { upToMessageId = fromAlice[3].Str("id") }).ExpectJson(200, 204);
+        Assert.Equal(sentByAlice - 4, (await bob.GetAsync("/v1/unread").ExpectJson(200)).GetProperty("totalUnread").GetInt64());
+        Assert.Equal(sentByAlice - 4, await DetailUnreadAsync(bob, conversation));
     }
 
     [Fact]
