@@ -35,7 +35,8 @@ public sealed class ConversationStore
     public const int UnreadCountedOneByOneUpTo = 64;
 
     /// <summary>
-    /// Unread messages of member <c>m</c>: others' live messages past its read pointer, not hidden by it. A few past
+    /// Unread messages of member <c>m</c> of conversation <c>c</c> (joined by the statement): others' live messages
+    /// past its read pointer, not hidden by it. A few past
     /// the pointer are read one by one. Beyond <see cref="UnreadCountedOneByOneUpTo"/>, the count is the messages past
     /// the pointer less those that do not count (its own, others' deleted ones, others' live ones it hid), each
     /// counted from an index: reading them all took a read mark, which counts the user's unread in every conversation
@@ -45,9 +46,9 @@ public sealed class ConversationStore
     /// </summary>
     public static readonly string UnreadCountSql =
         $"""
-        (SELECT CASE WHEN lc.last_seq <= m.last_read_seq THEN 0
-          WHEN lc.last_seq - m.last_read_seq <= {UnreadCountedOneByOneUpTo} THEN (SELECT COUNT(*) {UnreadMessages("")})
-          ELSE lc.last_seq - m.last_read_seq
+        (CASE WHEN c.last_seq <= m.last_read_seq THEN 0
+          WHEN c.last_seq - m.last_read_seq <= {UnreadCountedOneByOneUpTo} THEN (SELECT COUNT(*) {UnreadMessages("")})
+          ELSE c.last_seq - m.last_read_seq
           - (SELECT COUNT(*) FROM messages x
              WHERE x.tenant_id = m.tenant_id AND x.conversation_id = m.conversation_id AND x.sender_id = m.user_id AND x.seq > m.last_read_seq)
           - (SELECT COUNT(*) FROM messages x
@@ -55,8 +56,7 @@ public sealed class ConversationStore
                AND COALESCE(x.sender_id, '') <> m.user_id)
           - (SELECT COUNT(*) FROM hidden_messages h JOIN messages x ON x.tenant_id = h.tenant_id AND x.id = h.message_id
              WHERE h.tenant_id = m.tenant_id AND h.user_id = m.user_id AND h.conversation_id = m.conversation_id
-               AND x.seq > m.last_read_seq AND x.deleted_at IS NULL AND COALESCE(x.sender_id, '') <> m.user_id) END
-         FROM conversations lc WHERE lc.tenant_id = m.tenant_id AND lc.id = m.conversation_id)
+               AND x.seq > m.last_read_seq AND x.deleted_at IS NULL AND COALESCE(x.sender_id, '') <> m.user_id) END)
         """;
 
     /// <summary>Those of the unread messages that mention member <c>m</c> (mentions are a JSON array of user IDs).</summary>
@@ -78,7 +78,8 @@ public sealed class ConversationStore
         await db.QuerySingleOrDefaultAsync<UnreadCounts>(
             $"""
             SELECT {UnreadCountSql} AS unread_count, {UnreadMentionCountSql} AS unread_mention_count
-            FROM members m WHERE m.tenant_id = @tenantId AND m.conversation_id = @conversationId AND m.user_id = @userId
+            FROM members m JOIN conversations c ON c.tenant_id = m.tenant_id AND c.id = m.conversation_id
+            WHERE m.tenant_id = @tenantId AND m.conversation_id = @conversationId AND m.user_id = @userId
             """, new { tenantId, conversationId, userId }) ?? UnreadCounts.None;
 
     public Task InsertAsync(DbSession db, ConversationRow row) => db.ExecuteAsync(

@@ -119,7 +119,8 @@ public sealed class ReceiptStore
             $"""
             SELECT conversation_id, unread_count FROM (
                 SELECT m.conversation_id, {ConversationStore.UnreadCountSql} AS unread_count
-                FROM members m WHERE m.tenant_id = @tenantId AND m.user_id = @userId
+                FROM members m JOIN conversations c ON c.tenant_id = m.tenant_id AND c.id = m.conversation_id
+                WHERE m.tenant_id = @tenantId AND m.user_id = @userId
             ) counted WHERE unread_count > 0 ORDER BY conversation_id
             """, new { tenantId, userId });
 }
