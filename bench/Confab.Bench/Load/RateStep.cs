@@ -13,7 +13,7 @@ public sealed record GroupDelivery(string Name, long Expected, long Delivered, P
 }
 
 public sealed record StepResult(
-    double Rate, long Sent, long SendErrors, double Seconds, IReadOnlyList<GroupDelivery> Groups, double ServerCpuShare, double GeneratorCpuShare)
+    double Rate, long Sent, long SendErrors, double Seconds, IReadOnlyList<GroupDelivery> Groups, double ServerCpuShare, double GeneratorCpuShare, double GeneratorGcPauseMs)
 {
     public double AchievedRate => Sent / Seconds;
 
@@ -27,7 +27,7 @@ public sealed record StepResult(
     public string Describe() => FormattableString.Invariant(
         $"{Rate:F0} msgs/s (sent {AchievedRate:F0}/s): ") + string.Join("; ", Groups.Select(g => FormattableString.Invariant(
             $"{g.Name} {g.DeliveriesPerSecond:N0} deliveries/s p50 {g.Latency.P50:F2} p99 {g.Latency.P99:F2} ms lost {g.Lost:N0}")))
-        + FormattableString.Invariant($"; errors {SendErrors}; server CPU {ServerCpuShare * 100:F0} %, generator CPU {GeneratorCpuShare * 100:F0} %");
+        + FormattableString.Invariant($"; errors {SendErrors}; server CPU {ServerCpuShare * 100:F0} %, generator CPU {GeneratorCpuShare * 100:F0} % (GC paused it {GeneratorGcPauseMs:F0} ms)");
 }
 
 /// <summary>
@@ -59,12 +59,12 @@ public static class RateStep
         var seconds = clock.Elapsed.TotalSeconds;
         var draining = Stopwatch.StartNew();
         while (draining.Elapsed < Drain && groups.Any(g => g.Recorder.Latencies.Count < sent * g.Receivers)) await Task.Delay(20);
-        var (_, serverCpu, generatorCpu) = cpu.Spent();
+        var (_, serverCpu, generatorCpu, generatorGcPause) = cpu.Spent();
         var deliveries = groups.Select(g =>
         {
             var latency = g.Recorder.Latencies.Summary();
             return new GroupDelivery(g.Name, sent * g.Receivers, latency.Count, latency, latency.Count / seconds);
         }).ToList();
-        return new StepResult(rate, sent, senders.Errors - errorsBefore, seconds, deliveries, serverCpu, generatorCpu);
+        return new StepResult(rate, sent, senders.Errors - errorsBefore, seconds, deliveries, serverCpu, generatorCpu, generatorGcPause);
     }
 }

@@ -69,7 +69,7 @@ public static class ChatmixScenario
         var cpu = CpuWindow.Start(server);
         await Task.WhenAll(Enumerable.Range(0, users).Select(i => ChatAsync(chat, sockets[i], conversationOf[i / Members], duration, new Random(i))));
         await Task.Delay(TimeSpan.FromSeconds(2));
-        var (serverSeconds, cpuShare, generatorShare) = cpu.Spent();
+        var (serverSeconds, cpuShare, generatorShare, _) = cpu.Spent();
         var after = server.Sample();
         await SocketFleet.CloseAllAsync(sockets);
 

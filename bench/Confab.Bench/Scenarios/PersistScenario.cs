@@ -55,7 +55,7 @@ public static class PersistScenario
             var clock = Stopwatch.StartNew();
             await SendAllAsync(duration, latencies, () => Interlocked.Increment(ref acked), () => Interlocked.Increment(ref failed));
             var seconds = clock.Elapsed.TotalSeconds;
-            var (_, serverCpu, generatorCpu) = cpu.Spent();
+            var (_, serverCpu, generatorCpu, _) = cpu.Spent();
             if (senders is not null) await SocketFleet.CloseAllAsync(senders.Select(sender => sender.Socket));
             var after = await NewestSeqsAsync(api, tokens, conversations);
             var stored = after.Zip(before, (a, b) => a - b).Sum();
