@@ -76,6 +76,10 @@ public sealed class UnreadCountTests(ConfabServer server) : IClassFixture<Confab
         var ownHidden = await tenant.SendAsync(bob, conversation, "mine, then hidden");
         await tenant.SendAsync(bob, conversation, "mine");
         var messages = $"/v1/conversations/{conversation}/messages";
+        // System messages have no sender: one stays, one is deleted, one bob hides.
+        var system = new List<JsonElement>();
+        foreach (var text in new[] { "system, stays", "system, then deleted", "system, then hidden" })
+            system.Add(await tenant.Backend.PostJsonAsync($"/server/v1{messages[3..]}", new { text }).ExpectJson(201));
 
         await alice.DeleteAsync($"{messages}/{fromAlice[0].Str("id")}").Expect(204);
         await bob.DeleteAsync($"{messages}/{fromAlice[1].Str("id")}?scope=me").Expect(204);
@@ -83,15 +87,18 @@ public sealed class UnreadCountTests(ConfabServer server) : IClassFixture<Confab
         await bob.DeleteAsync($"{messages}/{fromAlice[2].Str("id")}?scope=me").Expect(204);
         await bob.DeleteAsync($"{messages}/{ownDeleted.Str("id")}").Expect(204);
         await bob.DeleteAsync($"{messages}/{ownHidden.Str("id")}?scope=me").Expect(204);
+        await alice.DeleteAsync($"{messages}/{system[1].Str("id")}").Expect(204);
+        await bob.DeleteAsync($"{messages}/{system[2].Str("id")}?scope=me").Expect(204);
 
-        // Alice's messages past bob's pointer, less one deleted, one hidden, and one both; bob's own never counted.
-        Assert.Equal(sentByAlice - 3, (await bob.GetAsync("/v1/unread").ExpectJson(200)).GetProperty("totalUnread").GetInt64());
-        Assert.Equal(sentByAlice - 3, await DetailUnreadAsync(bob, conversation));
-        Assert.Equal(sentByAlice - 3, await ListedUnreadAsync(bob, conversation));
+        // Alice's messages past bob's pointer, less one deleted, one hidden, and one both, and the system message that
+        // stayed; bob's own never counted.
+        Assert.Equal(sentByAlice - 2, (await bob.GetAsync("/v1/unread").ExpectJson(200)).GetProperty("totalUnread").GetInt64());
+        Assert.Equal(sentByAlice - 2, await DetailUnreadAsync(bob, conversation));
+        Assert.Equal(sentByAlice - 2, await ListedUnreadAsync(bob, conversation));
 
         await bob.PostJsonAsync($"/v1/conversations/{conversation}/read", new { upToMessageId = fromAlice[3].Str("id") }).ExpectJson(200, 204);
-        Assert.Equal(sentByAlice - 4, (await bob.GetAsync("/v1/unread").ExpectJson(200)).GetProperty("totalUnread").GetInt64());
-        Assert.Equal(sentByAlice - 4, await DetailUnreadAsync(bob, conversation));
+        Assert.Equal(sentByAlice - 3, (await bob.GetAsync("/v1/unread").ExpectJson(200)).GetProperty("totalUnread").GetInt64());
+        Assert.Equal(sentByAlice - 3, await DetailUnreadAsync(bob, conversation));
     }
 
     [Fact]
